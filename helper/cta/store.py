@@ -1,0 +1,346 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The store's text format (docs/store-format.md): identities, escaping, parsing and writing.
+
+Everything here is pure: it turns text into records and records into text. Placement of
+records into files and the crash-safe file operations live in storefs.py.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+FORMAT_VERSION = 1
+TIERS = ("detail", "hourly", "daily")
+
+_INT = re.compile(r"(?:0|[1-9][0-9]*)\Z")
+_FILE_ID = re.compile(r"[0-9a-f]{16}\Z")
+_HEX = "0123456789ABCDEF"
+
+
+class StoreError(Exception):
+    """A store file that cannot be read at all (unknown version, no header)."""
+
+
+@dataclass(frozen=True, order=True)
+class Identity:
+    """A counter's stable identity: the same in every file, across resets and helper runs."""
+    source: str
+    family: str
+    table: str
+    chain: str
+    seq: int
+    name: str
+
+    def key(self) -> str:
+        """The escaped identity, exactly as it follows the id in a `c` line."""
+        return " ".join((escape(self.source), escape(self.family), escape(self.table),
+                         escape(self.chain), str(self.seq), escape(self.name)))
+
+    def display(self) -> str:
+        return f"{self.name} {self.chain}" if self.source == "iface" else self.name
+
+
+@dataclass(frozen=True)
+class Record:
+    """Deltas of one counter over [start, end)."""
+    start: int
+    end: int
+    ident: Identity
+    bytes: int
+    packets: int
+
+
+@dataclass
+class Block:
+    start: int
+    end: int
+    rows: list[tuple[int, int, int]]       # (file-local id, bytes, packets)
+    offset: int                            # byte offset of the `i` line in the file
+    end_offset: int                        # byte offset just after the block's last line
+
+
+@dataclass
+class Corrupt:
+    file: str
+    line: int
+    reason: str
+
+
+@dataclass
+class ParsedFile:
+    path: str                              # relative to the store, e.g. "detail/2025-11-21.cta"
+    tier: str
+    file_id: str
+    counters: dict[int, Identity] = field(default_factory=dict)
+    counter_offsets: dict[int, int] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+    supersedes: list[str] = field(default_factory=list)
+    corrupt: list[Corrupt] = field(default_factory=list)
+    torn: bool = False
+    valid_length: int = 0                  # bytes up to the end of the last complete line kept
+
+    def records(self) -> Iterator[Record]:
+        for block in self.blocks:
+            for cid, nbytes, npackets in block.rows:
+                yield Record(block.start, block.end, self.counters[cid], nbytes, npackets)
+
+
+def escape(value: str) -> str:
+    if value == "":
+        return "-"
+    if value == "-":
+        return "%2D"
+    out: list[str] = []
+    for ch in value:
+        code = ord(ch)
+        if ch == "%" or code <= 0x20 or code == 0x7F:
+            out.append("%" + _HEX[code >> 4] + _HEX[code & 15])
+        elif 0xD800 <= code <= 0xDFFF:
+            out.append("\ufffd")           # a lone surrogate cannot be UTF-8: keep the token valid
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def unescape(token: str) -> str:
+    """Decode one identity field; ValueError if it is not a valid escaped token."""
+    if token == "-":
+        return ""
+    if token == "":
+        raise ValueError("empty field")
+    raw = bytearray()
+    i = 0
+    n = len(token)
+    while i < n:
+        ch = token[i]
+        if ch == "%":
+            pair = token[i + 1:i + 3]
+            if len(pair) != 2 or pair[0] not in _HEX or pair[1] not in _HEX:
+                raise ValueError("invalid escape")
+            raw.append(int(pair, 16))
+            i += 3
+            continue
+        if ord(ch) <= 0x20 or ord(ch) == 0x7F:
+            raise ValueError("unescaped control character")
+        raw.extend(ch.encode("utf-8"))
+        i += 1
+    return raw.decode("utf-8")             # UnicodeDecodeError is a ValueError
+
+
+def parse_int(token: str) -> int:
+    if not _INT.match(token):
+        raise ValueError(f"not a plain decimal integer: {token!r}")
+    return int(token)
+
+
+def new_file_id() -> str:
+    return secrets.token_hex(8)
+
+
+def header_line(tier: str, file_id: str) -> str:
+    return f"#cta {FORMAT_VERSION} {tier} {file_id}\n"
+
+
+def counter_line(cid: int, ident: Identity) -> str:
+    return f"c {cid} {ident.key()}\n"
+
+
+def block_text(start: int, end: int, rows: list[tuple[int, int, int]]) -> str:
+    lines = [f"i {start} {end} {len(rows)}\n"]
+    lines.extend(f"{cid} {b} {p}\n" for cid, b, p in rows)
+    return "".join(lines)
+
+
+def _parse_identity(fields: list[str]) -> Identity:
+    source, family, table, chain = (unescape(f) for f in fields[:4])
+    seq = parse_int(fields[4])
+    name = unescape(fields[5])
+    return Identity(source, family, table, chain, seq, name)
+
+
+def parse(data: bytes, path: str) -> ParsedFile:
+    """Parse one store file. Raises StoreError only for a file that cannot be read at all."""
+    torn = not data.endswith(b"\n") and len(data) > 0
+    body = data if not torn else data[:data.rfind(b"\n") + 1]
+    lines = body.split(b"\n")[:-1] if body else []
+    if not lines:
+        if torn and data.startswith(b"#cta"):
+            raise StoreError(f"{path}: incomplete header")
+        if not data:
+            raise StoreError(f"{path}: empty file, no #cta header")
+        raise StoreError(f"{path}: not a store file (no #cta header)")
+    try:
+        head = lines[0].decode("utf-8").split(" ")
+    except UnicodeDecodeError:
+        raise StoreError(f"{path}: not a store file (no #cta header)")
+    if len(head) < 2 or head[0] != "#cta":
+        raise StoreError(f"{path}: not a store file (no #cta header)")
+    if head[1] != str(FORMAT_VERSION):
+        raise StoreError(f"{path}: unsupported store format version {head[1]}")
+    if len(head) != 4 or head[2] not in TIERS or not _FILE_ID.match(head[3]):
+        raise StoreError(f"{path}: malformed #cta header")
+    pf = ParsedFile(path=path, tier=head[2], file_id=head[3], torn=torn)
+
+    offset = len(lines[0]) + 1
+    pf.valid_length = offset
+    block: Block | None = None
+    block_n = 0
+    block_line = 0
+    block_bad = False
+
+    def close_block(complete: bool) -> None:
+        nonlocal block
+        assert block is not None
+        if complete and not block_bad:
+            pf.blocks.append(block)
+        block = None
+
+    for index in range(1, len(lines)):
+        raw = lines[index]
+        lineno = index + 1
+        line_start = offset
+        offset += len(raw) + 1
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        kind = text.split(" ", 1)[0] if text is not None else ""
+        if text is not None and text.startswith("# "):
+            continue
+        if block is not None and kind in ("i", "c", "x") or (block is not None and text is not None
+                                                             and text.startswith("#")):
+            # another line cuts the block short: the block is corrupt, the line stands alone
+            assert block is not None
+            pf.corrupt.append(Corrupt(path, block_line, "interval block cut short"))
+            close_block(False)
+        if block is not None:
+            ok = False
+            if text is not None:
+                parts = text.split(" ")
+                try:
+                    if len(parts) != 3:
+                        raise ValueError("data line needs 3 fields")
+                    cid = parse_int(parts[0])
+                    if cid not in pf.counters:
+                        raise ValueError(f"undefined counter id {cid}")
+                    block.rows.append((cid, parse_int(parts[1]), parse_int(parts[2])))
+                    ok = True
+                except ValueError as e:
+                    pf.corrupt.append(Corrupt(path, lineno, str(e)))
+            else:
+                pf.corrupt.append(Corrupt(path, lineno, "invalid UTF-8"))
+            if not ok:
+                block_bad = True
+            block_n -= 1
+            if block_n == 0:
+                block.end_offset = offset
+                close_block(True)
+                pf.valid_length = offset
+            continue
+        if text is None:
+            pf.corrupt.append(Corrupt(path, lineno, "invalid UTF-8"))
+            pf.valid_length = offset
+            continue
+        parts = text.split(" ")
+        try:
+            if kind == "c":
+                if len(parts) != 8:
+                    raise ValueError("counter line needs 8 fields")
+                cid = parse_int(parts[1])
+                ident = _parse_identity(parts[2:])
+                if cid in pf.counters:
+                    raise ValueError(f"counter id {cid} redefined")
+                pf.counters[cid] = ident
+                pf.counter_offsets[cid] = line_start
+            elif kind == "i":
+                if len(parts) != 4:
+                    raise ValueError("interval line needs 4 fields")
+                start, end, n = parse_int(parts[1]), parse_int(parts[2]), parse_int(parts[3])
+                if end <= start:
+                    raise ValueError("interval end not after start")
+                if n > 0:
+                    block = Block(start, end, [], line_start, offset)
+                    block_n = n
+                    block_line = lineno
+                    block_bad = False
+                    continue                   # valid_length moves only at the block's end
+            elif kind == "x":
+                if len(parts) != 2 or not _FILE_ID.match(parts[1]):
+                    raise ValueError("malformed supersede line")
+                pf.supersedes.append(parts[1])
+            else:
+                raise ValueError("unknown line kind")
+        except ValueError as e:
+            pf.corrupt.append(Corrupt(path, lineno, str(e)))
+        pf.valid_length = offset
+    if block is not None:
+        # the data lines stop at the end of the file: a torn append of a whole collection
+        pf.torn = True
+        block = None
+    return pf
+
+
+@dataclass
+class StoreView:
+    """Every readable file of a store after the supersede rule, with what was skipped."""
+    files: list[ParsedFile]
+    ignored: list[ParsedFile]
+    corrupt: list[Corrupt]
+    torn: int
+
+    def records(self) -> Iterator[Record]:
+        for pf in self.files:
+            yield from pf.records()
+
+
+def resolve(parsed: Iterable[ParsedFile]) -> StoreView:
+    allfiles = list(parsed)
+    superseded: set[str] = set()
+    for pf in allfiles:
+        superseded.update(x for x in pf.supersedes if x != pf.file_id)
+    files = [pf for pf in allfiles if pf.file_id not in superseded]
+    ignored = [pf for pf in allfiles if pf.file_id in superseded]
+    corrupt = [c for pf in files for c in pf.corrupt]
+    return StoreView(files, ignored, corrupt, sum(1 for pf in files if pf.torn))
+
+
+def totals(records: Iterable[Record], start: int, end: int) -> dict[Identity, tuple[int, int]]:
+    """Sum per counter of the records counted in [start, end): those with start < r.end <= end."""
+    out: dict[Identity, tuple[int, int]] = {}
+    for r in records:
+        if start < r.end <= end:
+            b, p = out.get(r.ident, (0, 0))
+            out[r.ident] = (b + r.bytes, p + r.packets)
+    return out
+
+
+class FileWriter:
+    """Builds the text of a whole store file (used by rotate, compact and the tools)."""
+
+    def __init__(self, tier: str, file_id: str | None = None) -> None:
+        self.tier = tier
+        self.file_id = file_id or new_file_id()
+        self._parts: list[str] = [header_line(tier, self.file_id)]
+        self._ids: dict[Identity, int] = {}
+
+    def supersede(self, file_id: str) -> None:
+        self._parts.append(f"x {file_id}\n")
+
+    def counter_id(self, ident: Identity) -> int:
+        cid = self._ids.get(ident)
+        if cid is None:
+            cid = len(self._ids)
+            self._ids[ident] = cid
+            self._parts.append(counter_line(cid, ident))
+        return cid
+
+    def block(self, start: int, end: int, rows: Iterable[tuple[Identity, int, int]]) -> None:
+        coded = [(self.counter_id(ident), b, p) for ident, b, p in rows if b or p]
+        if coded:
+            self._parts.append(block_text(start, end, coded))
+
+    def text(self) -> str:
+        return "".join(self._parts)

@@ -1,0 +1,231 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The store on disk: file names per tier, listing, reading, locking and atomic writes."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import re
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+from .store import ParsedFile, StoreView, parse, resolve
+
+DEFAULT_STORE = "/var/lib/cockpit-traffic-accounting"
+
+_NAMES = {
+    "detail": re.compile(r"(\d{4})-(\d{2})-(\d{2})\.cta\Z"),
+    "hourly": re.compile(r"(\d{4})-(\d{2})\.cta\Z"),
+    "daily": re.compile(r"(\d{4})\.cta\Z"),
+}
+
+
+class WriteError(Exception):
+    """A write to the store failed (full disk, read-only file system...): nothing was changed."""
+
+
+class NotRoot(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class StoreFile:
+    tier: str
+    name: str                        # e.g. "2025-11-21.cta"
+    year: int
+    month: int                       # 1 for daily files
+    day: int                         # 1 for hourly and daily files
+
+    @property
+    def rel(self) -> str:
+        return f"{self.tier}/{self.name}"
+
+    def period(self) -> tuple[int, int]:
+        """[start, end) in Unix seconds of the local period this file covers."""
+        if self.tier == "detail":
+            start = (self.year, self.month, self.day)
+            nxt = _add_days(self.year, self.month, self.day, 1)
+        elif self.tier == "hourly":
+            start = (self.year, self.month, 1)
+            nxt = (self.year + (self.month == 12), self.month % 12 + 1, 1)
+        else:
+            start = (self.year, 1, 1)
+            nxt = (self.year + 1, 1, 1)
+        return local_midnight(*start), local_midnight(*nxt)
+
+
+def _add_days(y: int, m: int, d: int, n: int) -> tuple[int, int, int]:
+    t = time.mktime((y, m, d, 12, 0, 0, 0, 0, -1)) + n * 86400
+    lt = time.localtime(t)
+    return lt.tm_year, lt.tm_mon, lt.tm_mday
+
+
+def local_midnight(y: int, m: int, d: int) -> int:
+    return int(time.mktime((y, m, d, 0, 0, 0, 0, 0, -1)))
+
+
+def file_for(tier: str, end: int) -> StoreFile:
+    """The file of a tier that holds a record ending at `end` (by the local date of end - 1)."""
+    lt = time.localtime(end - 1)
+    if tier == "detail":
+        return StoreFile(tier, f"{lt.tm_year:04d}-{lt.tm_mon:02d}-{lt.tm_mday:02d}.cta",
+                         lt.tm_year, lt.tm_mon, lt.tm_mday)
+    if tier == "hourly":
+        return StoreFile(tier, f"{lt.tm_year:04d}-{lt.tm_mon:02d}.cta", lt.tm_year, lt.tm_mon, 1)
+    return StoreFile(tier, f"{lt.tm_year:04d}.cta", lt.tm_year, 1, 1)
+
+
+def list_files(root: str) -> list[StoreFile]:
+    out: list[StoreFile] = []
+    for tier, pattern in _NAMES.items():
+        try:
+            names = os.listdir(os.path.join(root, tier))
+        except FileNotFoundError:
+            continue
+        for name in names:
+            m = pattern.match(name)
+            if not m:
+                continue
+            g = [int(x) for x in m.groups()]
+            y, mo, d = g[0], g[1] if len(g) > 1 else 1, g[2] if len(g) > 2 else 1
+            out.append(StoreFile(tier, name, y, mo, d))
+    out.sort(key=lambda f: (f.tier, f.name))
+    return out
+
+
+def read_file(root: str, f: StoreFile) -> ParsedFile:
+    with open(os.path.join(root, f.tier, f.name), "rb") as fh:
+        return parse(fh.read(), f.rel)
+
+
+def read_store(root: str, files: list[StoreFile] | None = None) -> StoreView:
+    return resolve(read_file(root, f) for f in (files if files is not None else list_files(root)))
+
+
+def iter_parsed(root: str) -> Iterator[tuple[StoreFile, ParsedFile]]:
+    for f in list_files(root):
+        yield f, read_file(root, f)
+
+
+class Lock:
+    """The writers' exclusive flock on <store>/lock, held for a whole run."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.fd = -1
+
+    def __enter__(self) -> "Lock":
+        ensure_store(self.root)
+        self.fd = os.open(os.path.join(self.root, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+        self.fd = -1
+
+
+def ensure_store(root: str) -> None:
+    try:
+        os.makedirs(root, mode=0o755, exist_ok=True)
+        for tier in _NAMES:
+            os.makedirs(os.path.join(root, tier), mode=0o755, exist_ok=True)
+    except PermissionError as e:
+        raise NotRoot(f"cannot write the store {root}: {e.strerror}; run as root") from e
+    except OSError as e:
+        raise WriteError(f"cannot create the store {root}: {e.strerror}") from e
+    if not os.access(root, os.W_OK):
+        raise NotRoot(f"cannot write the store {root}: permission denied; run as root")
+
+
+def fsync_dir(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def write_tmp(path: str, data: bytes) -> str:
+    """Write `data` to path + ".tmp" and fsync it; return the temporary name."""
+    tmp = path + ".tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        _unlink_quiet(tmp)
+        raise WriteError(f"cannot write {path}: {e.strerror}") from e
+    return tmp
+
+
+def replace_file(path: str, data: bytes) -> None:
+    """tmp + fsync + rename + fsync(dir): the file is either the old or the new version."""
+    tmp = write_tmp(path, data)
+    try:
+        os.rename(tmp, path)
+        fsync_dir(os.path.dirname(path) or ".")
+    except OSError as e:
+        _unlink_quiet(tmp)
+        raise WriteError(f"cannot replace {path}: {e.strerror}") from e
+
+
+def append_record(path: str, header: bytes, data: bytes) -> None:
+    """Append one whole block in a single write(2); create the file with `header` if new.
+
+    On a short or failed write the file is truncated back to its old length, so the store is
+    left as it was.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as e:
+        raise WriteError(f"cannot open {path}: {e.strerror}") from e
+    try:
+        size = os.lseek(fd, 0, os.SEEK_END)
+        payload = (header if size == 0 else b"") + data
+        try:
+            n = os.write(fd, payload)
+            if n != len(payload):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fsync(fd)
+        except OSError as e:
+            try:
+                os.ftruncate(fd, size)
+                os.fsync(fd)
+            except OSError:
+                pass
+            if size == 0:
+                _unlink_quiet(path)
+            raise WriteError(f"cannot append to {path}: {e.strerror}") from e
+    finally:
+        os.close(fd)
+    if size == 0:
+        fsync_dir(os.path.dirname(path))
+
+
+def truncate(path: str, length: int) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        os.ftruncate(fd, length)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _unlink_quiet(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
