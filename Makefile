@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# cockpit-traffic-accounting: build, install, test and demo. `make` builds dist/.
+
+PACKAGE_NAME := cockpit-traffic-accounting
+VERSION := $(shell node -p "require('./package.json').version" 2>/dev/null || echo 0)
+PREFIX ?= /usr
+DESTDIR ?=
+COCKPIT_DIR := $(DESTDIR)$(PREFIX)/share/cockpit/traffic-accounting
+HELPER_DIR := $(DESTDIR)$(PREFIX)/libexec/$(PACKAGE_NAME)
+UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+METAINFO_DIR := $(DESTDIR)$(PREFIX)/share/metainfo
+DEVEL_DIR := $(HOME)/.local/share/cockpit/traffic-accounting
+TARFILE := $(PACKAGE_NAME)-$(VERSION).tar.xz
+# Reproducible tarballs: every file gets the time of the last commit.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+BUILD_INPUTS := $(shell find src po -type f 2>/dev/null) build.ts package.json package-lock.json
+
+all: dist/manifest.json
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+dist/manifest.json: node_modules/.package-lock.json $(BUILD_INPUTS)
+	npm run --silent build
+
+watch: node_modules/.package-lock.json
+	npm run watch
+
+install: all
+	mkdir -p $(COCKPIT_DIR)
+	cp -r dist/. $(COCKPIT_DIR)/
+	if [ -d helper/cta ]; then \
+	    mkdir -p $(HELPER_DIR)/cta && \
+	    install -m 0755 helper/cta-helper $(HELPER_DIR)/cta-helper && \
+	    install -m 0644 helper/cta/*.py $(HELPER_DIR)/cta/; \
+	fi
+	if [ -d helper/systemd ]; then \
+	    mkdir -p $(DESTDIR)$(UNIT_DIR) && \
+	    install -m 0644 helper/systemd/*.service helper/systemd/*.timer $(DESTDIR)$(UNIT_DIR)/; \
+	fi
+	if [ -f packaging/$(PACKAGE_NAME).metainfo.xml ]; then \
+	    mkdir -p $(METAINFO_DIR) && \
+	    install -m 0644 packaging/$(PACKAGE_NAME).metainfo.xml $(METAINFO_DIR)/; \
+	fi
+
+# Serve this checkout's dist/ from the current user's Cockpit (log in again to see changes).
+devel-install: all
+	mkdir -p $(dir $(DEVEL_DIR))
+	ln -sfn $(CURDIR)/dist $(DEVEL_DIR)
+
+devel-uninstall:
+	rm -f $(DEVEL_DIR)
+
+# Source tarball with the built page, so packages build without npm.
+dist: $(TARFILE)
+
+$(TARFILE): all
+	rm -rf .dist-tmp && mkdir -p .dist-tmp/$(PACKAGE_NAME)-$(VERSION)
+	git archive HEAD | tar -x -C .dist-tmp/$(PACKAGE_NAME)-$(VERSION)
+	cp -r dist .dist-tmp/$(PACKAGE_NAME)-$(VERSION)/
+	tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
+	    --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
+	    -C .dist-tmp -cf - $(PACKAGE_NAME)-$(VERSION) | xz -T1 -9 > $@
+	rm -rf .dist-tmp
+
+check:
+	./tools/check.sh
+
+demo:
+	./tools/install-deps.sh
+	npm run --silent build
+	npx tsx tools/demo.ts
+
+bench: all
+	npm run --silent bench
+
+pot:
+	npx tsx po/extract.ts > po/traffic-accounting.pot
+
+clean:
+	rm -rf dist test/artifacts .dist-tmp $(PACKAGE_NAME)-*.tar.xz
+
+.PHONY: all watch install devel-install devel-uninstall dist check demo bench pot clean

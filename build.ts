@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Builds the Cockpit package into dist/: the page bundle (esbuild), its static files, and one
+// po.<lang>.js per translation. `--watch` rebuilds on change. cockpit.js is never bundled: the
+// page loads it from Cockpit at run time.
+import * as esbuild from "esbuild";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { compilePoFile } from "./po/compile.ts";
+
+const outdir = "dist";
+const watch = process.argv.includes("--watch");
+const production = process.env.NODE_ENV !== "development";
+
+const staticFiles = ["src/index.html", "src/manifest.json"];
+
+function copyStatic(): void {
+    for (const file of staticFiles)
+        copyFileSync(file, join(outdir, basename(file)));
+}
+
+function buildTranslations(): void {
+    for (const name of readdirSync("po").filter(f => f.endsWith(".po"))) {
+        const lang = basename(name, ".po");
+        writeFileSync(join(outdir, `po.${lang}.js`), compilePoFile(readFileSync(join("po", name))));
+    }
+}
+
+const options: esbuild.BuildOptions = {
+    entryPoints: { index: "src/index.tsx" },
+    outdir,
+    bundle: true,
+    format: "iife",
+    target: ["es2022", "chrome110", "firefox115", "safari16"],
+    minify: production,
+    sourcemap: production ? false : "linked",
+    legalComments: "external",
+    define: { "process.env.NODE_ENV": JSON.stringify(production ? "production" : "development") },
+    // PatternFly's own font and image files are replaced by Cockpit's fonts (see src/fonts.css),
+    // so the package stays small and looks like the rest of Cockpit.
+    loader: { ".woff2": "empty", ".woff": "empty", ".svg": "empty", ".png": "empty" },
+    external: ["../../static/*"],
+    logLevel: "info",
+    plugins: [{
+        // PatternFly's @font-face rules point at its own variable fonts; Cockpit serves the same
+        // families (see src/fonts.css), so drop them instead of shipping a second copy.
+        name: "cockpit-fonts",
+        setup(build) {
+            build.onLoad({ filter: /@patternfly[\\/]patternfly[\\/]patternfly-base\.css$/ }, args => ({
+                contents: readFileSync(args.path, "utf8").replace(/@font-face\s*{[^}]*}/g, ""),
+                loader: "css",
+                resolveDir: dirname(args.path),
+            }));
+        },
+    }, {
+        name: "static-files",
+        setup(build) {
+            build.onEnd(result => {
+                if (result.errors.length === 0) {
+                    copyStatic();
+                    buildTranslations();
+                }
+            });
+        },
+    }],
+};
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+
+if (watch) {
+    const context = await esbuild.context(options);
+    await context.watch();
+} else {
+    const result = await esbuild.build(options);
+    if (result.errors.length > 0)
+        process.exit(1);
+}

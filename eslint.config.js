@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Lint rules: typescript-eslint's recommended set with type information off (tsc checks types),
+// React hooks rules, and a fence that keeps cockpit.js calls inside src/host/.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+
+export default tseslint.config(
+    { ignores: ["dist/", "node_modules/", "test/artifacts/", "packaging/", "**/*.cjs"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        files: ["**/*.{ts,tsx}"],
+        plugins: { "react-hooks": reactHooks },
+        rules: {
+            "react-hooks/rules-of-hooks": "error",
+            "react-hooks/exhaustive-deps": "error",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+            "no-restricted-syntax": ["error", {
+                selector: "CallExpression[callee.object.name='console'][callee.property.name='log']",
+                message: "The page reports to the user, not to the console.",
+            }],
+        },
+    },
+    {
+        // The engine is pure: no cockpit, no React, no DOM.
+        files: ["src/engine/**/*.ts"],
+        rules: {
+            "no-restricted-imports": ["error", { patterns: ["react", "react-*", "@patternfly/*", "*/host/*", "uplot"] }],
+            "no-restricted-globals": ["error", "window", "document", "cockpit", "localStorage"],
+        },
+    },
+    {
+        // Only src/host/ talks to cockpit.js.
+        files: ["src/**/*.{ts,tsx}"],
+        ignores: ["src/host/**"],
+        rules: { "no-restricted-globals": ["error", "cockpit"] },
+    },
+    {
+        files: ["test/**/*.ts", "bench/**/*.ts", "tools/**/*.ts", "build.ts", "po/**/*.ts"],
+        rules: { "no-restricted-syntax": "off" },
+    },
+);

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# `make check`: installs what is missing, builds, then runs every check (lint, types, unit tests
+# of the engine, the helper's suite with its real namespace scenarios, and the integration tests
+# in a real Cockpit and Chromium). Every step runs even if an earlier one failed, and the last
+# line adds them all up.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+./tools/install-deps.sh || exit 1
+npm run --silent build >/dev/null || { echo "build failed"; exit 1; }
+
+artifacts=test/artifacts
+mkdir -p "$artifacts"
+rm -f "$artifacts"/*.json
+steps=()
+
+step() {
+    local name=$1; shift
+    echo "=== $name"
+    if "$@"; then steps+=("$name=passed"); else steps+=("$name=failed"); fi
+}
+
+step lint npx eslint .
+step typecheck npx tsc --noEmit -p .
+echo "=== unit tests"
+npx jest --selectProjects unit --json --outputFile="$artifacts/jest-unit.json"
+echo "=== helper tests"
+/usr/bin/python3 tools/run-python-tests.py "$artifacts/python-tests.json"
+echo "=== integration tests"
+npx jest --selectProjects integration --runInBand --forceExit --json --outputFile="$artifacts/jest-integration.json"
+
+echo "=== summary"
+exec npx tsx tools/summary.ts "${steps[@]}" \
+    "unit=$artifacts/jest-unit.json" \
+    "python=$artifacts/python-tests.json" \
+    "integration=$artifacts/jest-integration.json"
