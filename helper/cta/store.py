@@ -326,6 +326,11 @@ class FileWriter:
         self._parts: list[str] = [header_line(tier, self.file_id)]
         self._ids: dict[Identity, int] = {}
 
+    def preassign(self, idents: Iterable[Identity]) -> None:
+        """Define counters up front, e.g. the most frequent first so they get the shortest ids."""
+        for ident in idents:
+            self.counter_id(ident)
+
     def supersede(self, file_id: str) -> None:
         self._parts.append(f"x {file_id}\n")
 

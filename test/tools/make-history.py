@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Writes a plausible synthetic store at the default retention layout, for benchmarks and demos.
+
+    make-history.py --store DIR --counters N --days D [--seed S] [--interval 300] [--now T]
+                    [--names iam|generic] [--detail-days 7] [--hourly-days 400]
+
+Detail records at the collection interval for the last detail-days days (and today up to
+--now), hourly records before that up to hourly-days, daily records beyond: the layout a store
+has right after `rotate`. Traffic has a diurnal pattern, a mix of busy, moderate and mostly
+idle counters, and zero deltas are not written. The same seed gives the same files (file ids
+included). Files are written with the helper's own writer (helper/cta/store.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "helper"))
+
+from cta import storefs, tiers  # noqa: E402
+from cta.store import FileWriter, Identity  # noqa: E402
+
+IAM_NAMES = ["www", "mail", "ssh", "ftp", "cvs", "local", "dns", "ntp", "smtp", "imap", "pop3",
+             "irc", "news", "https", "vpn", "backup", "nfs", "samba", "ldap", "proxy", "icmp",
+             "other", "squid", "jabber", "rsync", "git", "mysql", "voip"]
+
+
+@dataclass
+class Profile:
+    ident: Identity
+    rate: float          # mean bytes per second at the daily peak
+    active: float        # probability that an interval has any traffic
+    packet_size: int
+    phase: float         # hour of the daily peak
+
+
+def identities(n: int, names: str) -> list[Identity]:
+    out: list[Identity] = []
+    for k in range(n):
+        if names == "iam":
+            base = IAM_NAMES[k % len(IAM_NAMES)]
+            round_ = k // len(IAM_NAMES)
+            name = base if round_ == 0 else f"{base}-{round_ + 1}"
+            chain = "input" if k % 2 == 0 else "output"
+            out.append(Identity("nft-rule", "inet", "filter", chain, 1, name))
+        else:
+            kind = k % 4
+            if kind == 0:
+                out.append(Identity("nft-counter", "inet", "acct", "", 1, f"customer-{k:04d}"))
+            elif kind == 1:
+                out.append(Identity("nft-rule", "inet", "filter", "forward", 1, f"host-{k:04d}"))
+            elif kind == 2:
+                out.append(Identity("iptables", "ip", "filter", "FORWARD", 1, f"net-{k:04d}"))
+            else:
+                out.append(Identity("iface", "link", "", "rx" if k % 8 == 3 else "tx", 1, f"veth{k:04d}"))
+    return out
+
+
+def profiles(idents: list[Identity], rng: random.Random) -> list[Profile]:
+    out = []
+    for ident in idents:
+        kind = rng.random()
+        if kind < 0.15:          # busy: tens of KB/s to a few MB/s
+            rate, active = 10 ** rng.uniform(4.5, 6.5), 1.0
+        elif kind < 0.55:        # moderate
+            rate, active = 10 ** rng.uniform(2.0, 4.0), rng.uniform(0.6, 1.0)
+        else:                    # mostly idle: a few bursts a day
+            rate, active = 10 ** rng.uniform(1.0, 3.0), rng.uniform(0.01, 0.15)
+        out.append(Profile(ident, rate, active, rng.choice((90, 180, 560, 1100, 1400)),
+                           rng.uniform(10, 22)))
+    return out
+
+
+def amount(p: Profile, start: int, seconds: int, rng: random.Random) -> tuple[int, int]:
+    """Bytes and packets of a profile over [start, start + seconds), never negative."""
+    hour = time.localtime(start).tm_hour + time.localtime(start).tm_min / 60
+    diurnal = 0.15 + 0.85 * (0.5 + 0.5 * math.cos((hour - p.phase) / 24 * 2 * math.pi))
+    if seconds <= 3600:
+        if rng.random() >= p.active:
+            return 0, 0
+        mean = p.rate * diurnal * seconds / max(p.active, 0.05)
+    else:
+        # a daily record: expected activity over the day
+        mean = p.rate * 0.575 * seconds * (1 if p.active > 0.5 else p.active * 4)
+    b = int(mean * rng.lognormvariate(0, 0.5))
+    if b <= 0:
+        return 0, 0
+    pk = max(1, b // p.packet_size)
+    return b, pk
+
+
+def ordered_by_frequency(file_blocks: list[tuple[int, int, list[tuple[Identity, int, int]]]]) -> list[Identity]:
+    count: dict[Identity, int] = {}
+    for _, _, rows in file_blocks:
+        for ident, _, _ in rows:
+            count[ident] = count.get(ident, 0) + 1
+    return sorted(count, key=lambda i: (-count[i], i))
+
+
+def generate(store: str, counters: int, days: int, seed: int, interval: int, now: int,
+             names: str, retention: tiers.Retention) -> dict[str, int]:
+    rng = random.Random(seed)
+    profs = profiles(identities(counters, names), rng)
+    today = tiers.local_date(now)
+    first = tiers.add_days(today, -days)
+    blocks: dict[str, tuple[str, list[tuple[int, int, list[tuple[Identity, int, int]]]]]] = {}
+
+    def add_block(tier: str, start: int, end: int, rows: list[tuple[Identity, int, int]]) -> None:
+        f = storefs.file_for(tier, end)
+        blocks.setdefault(f.rel, (tier, []))[1].append((start, end, rows))
+
+    records = 0
+    date = first
+    while date <= today:
+        start = storefs.local_midnight(*date)
+        nxt = tiers.add_days(date, 1)
+        end_of_day = min(storefs.local_midnight(*nxt), now)
+        tier = tiers.tier_for_day(date, today, retention)
+        step = {"detail": interval, "hourly": 3600, "daily": end_of_day - start}[tier]
+        t = start
+        while t < end_of_day:
+            e = min(t + step, end_of_day)
+            rows = []
+            for p in profs:
+                b, pk = amount(p, t, e - t, rng)
+                if b:
+                    rows.append((p.ident, b, pk))
+            if rows:
+                add_block(tier, t, e, rows)
+                records += len(rows)
+            t = e
+        date = nxt
+    storefs.ensure_store(store)
+    total = 0
+    for rel, (tier, file_blocks) in sorted(blocks.items()):
+        w = FileWriter(tier, "%016x" % rng.getrandbits(64))
+        if tier != "detail":
+            # rotate writes the most frequent counters first, as here: shorter ids
+            w.preassign(ordered_by_frequency(file_blocks))
+        for start, end, rows in file_blocks:
+            w.block(start, end, rows)
+        data = w.text().encode("utf-8")
+        storefs.replace_file(os.path.join(store, rel), data)
+        total += len(data)
+    return {"files": len(blocks), "records": records, "bytes": total}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--store", required=True)
+    ap.add_argument("--counters", type=int, required=True)
+    ap.add_argument("--days", type=int, required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--interval", type=int, default=300)
+    ap.add_argument("--now", type=int, default=None, help="Unix time of the last collection (default: now)")
+    ap.add_argument("--names", choices=("iam", "generic"), default="generic")
+    ap.add_argument("--detail-days", type=int, default=7)
+    ap.add_argument("--hourly-days", type=int, default=400)
+    args = ap.parse_args()
+    now = args.now if args.now is not None else int(time.time()) // args.interval * args.interval
+    stats = generate(args.store, args.counters, args.days, args.seed, args.interval, now, args.names,
+                     tiers.Retention(args.detail_days, args.hourly_days, None))
+    print(f"{args.store}: {stats['files']} files, {stats['records']} records, {stats['bytes']} bytes")
+
+
+if __name__ == "__main__":
+    main()
