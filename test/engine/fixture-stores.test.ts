@@ -3,7 +3,8 @@
 // checked against its expected.json: error, torn appends, corrupt lines with file and line,
 // and each window's exact totals.
 
-import { readdirSync, readFileSync, existsSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { STORES, storeFiles } from "./helpers.ts";
 import { join } from "node:path";
 import { readStoreTexts, StoreReader, StoreReadResult } from "../../src/engine/store-reader.ts";
 
@@ -14,20 +15,7 @@ interface Expected {
     windows: { from: number; to: number; totals: Record<string, { bytes: string; packets: string }> }[];
 }
 
-const root = join(__dirname, "..", "fixtures", "stores");
-
-export function storeFiles(dir: string): { name: string; text: string }[] {
-    const out: { name: string; text: string }[] = [];
-    for (const tier of ["detail", "hourly", "daily"]) {
-        const d = join(dir, tier);
-        if (!existsSync(d))
-            continue;
-        for (const f of readdirSync(d).sort())
-            if (f.endsWith(".cta"))
-                out.push({ name: `${tier}/${f}`, text: readFileSync(join(d, f), "utf8") });
-    }
-    return out;
-}
+const root = STORES;
 
 function totalsByKey(result: StoreReadResult, w: number): Record<string, { bytes: string; packets: string }> {
     const out: Record<string, { bytes: string; packets: string }> = {};

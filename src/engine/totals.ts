@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Totals per counter for one timeframe, from what the store reader aggregated: exact bytes and
+// packets (BigInt), where a record counts in the timeframe that contains its end, and what is
+// known about the data at the timeframe's two edges.
+
+import { CounterIdentity, displayName } from "./identity.ts";
+import { NameFilter } from "./filter.ts";
+import { EdgeInfo, StoreReadResult } from "./store-reader.ts";
+
+export interface TotalsRow {
+    /** Index into `StoreReadResult.counters`. */
+    index: number;
+    key: string;
+    identity: CounterIdentity;
+    name: string;
+    bytes: bigint;
+    packets: bigint;
+}
+
+export interface Totals {
+    from: number;
+    to: number;
+    rows: TotalsRow[];
+    total: { bytes: bigint; packets: bigint };
+    /** Oldest start and newest end of the records counted (null: none). */
+    oldest: number | null;
+    newest: number | null;
+    /** Resolution at each edge; `inexactSeconds > 0` when a record straddles it. */
+    startEdge: EdgeInfo;
+    endEdge: EdgeInfo;
+    corruptCount: number;
+    tornCount: number;
+    /** A store error (unknown format version): the rows are then empty and must not be shown as zero. */
+    error: string | null;
+}
+
+/** Sorts rows by display name, then by identity key, so that equal names keep a stable order. */
+function byName(a: TotalsRow, b: TotalsRow): number {
+    if (a.name !== b.name)
+        return a.name < b.name ? -1 : 1;
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** The totals of window `windowIndex` of a read, optionally filtered by display name. */
+export function totalsFor(result: StoreReadResult, windowIndex = 0, filter?: NameFilter): Totals {
+    const win = result.windows[windowIndex];
+    if (win === undefined)
+        throw new RangeError(`the read has no window ${windowIndex}`);
+    const rows: TotalsRow[] = [];
+    let bytes = 0n;
+    let packets = 0n;
+    win.totals.forEach((t, index) => {
+        if (t === undefined)
+            return;
+        const identity = result.counters[index] as CounterIdentity;
+        const name = displayName(identity);
+        if (filter && !filter.test(name))
+            return;
+        rows.push({ index, key: result.keys[index] as string, identity, name, bytes: t.bytes, packets: t.packets });
+        bytes += t.bytes;
+        packets += t.packets;
+    });
+    rows.sort(byName);
+    return {
+        from: win.from,
+        to: win.to,
+        rows,
+        total: { bytes, packets },
+        oldest: win.oldest,
+        newest: win.newest,
+        startEdge: win.startEdge,
+        endEdge: win.endEdge,
+        corruptCount: result.corruptCount,
+        tornCount: result.torn.length,
+        error: result.error,
+    };
+}
+
+/** Exact sum of rows. */
+export function sumRows(rows: readonly { bytes: bigint; packets: bigint }[]): { bytes: bigint; packets: bigint } {
+    let bytes = 0n;
+    let packets = 0n;
+    for (const r of rows) {
+        bytes += r.bytes;
+        packets += r.packets;
+    }
+    return { bytes, packets };
+}
