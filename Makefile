@@ -19,7 +19,7 @@ BUILD_INPUTS := $(shell find src po -type f 2>/dev/null) build.ts package.json p
 all: dist/manifest.json
 
 node_modules/.package-lock.json: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 dist/manifest.json: node_modules/.package-lock.json $(BUILD_INPUTS)

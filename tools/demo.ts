@@ -24,6 +24,14 @@ async function main(): Promise<void> {
         await cockpit.stop();
         process.exit(0);
     };
+    // Whatever ends the demo, its Cockpit (a separate process group) must not outlive it.
+    process.on("exit", () => {
+        try {
+            process.kill(-cockpit.pid, "SIGTERM");
+        } catch {
+            // already stopped
+        }
+    });
     process.on("SIGINT", () => void shutdown());
     process.on("SIGTERM", () => void shutdown());
 

@@ -50,8 +50,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Node packages, exactly as the lock file says, when they are absent or older than the lock.
+# Node packages at the versions of the lock file, when they are absent or older than the lock.
+# Not `npm ci`: the registry reachable here lacks some other platforms' optional binaries that
+# the lock file names, and `npm ci` refuses to start over that; `npm install` with an in-sync
+# lock installs the same versions and leaves the lock as it is.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "Installing npm packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    echo "Installing npm packages"
+    npm install --no-audit --no-fund --loglevel=error
 fi

@@ -124,6 +124,6 @@ export async function startCockpit(options: CockpitOptions = {}): Promise<Runnin
         await stop();
         throw error;
     }
-    const hasSession = (): boolean => spawnSync("pgrep", ["-g", String(pid), "-f", "cockpit-bridge"]).status === 0;
+    const hasSession = (): boolean => spawnSync("pgrep", ["-g", String(pid), "-x", "cockpit-bridge"]).status === 0;
     return { port, url, pid, home, user, hasSession, stop };
 }
