@@ -39,6 +39,13 @@ class Identity:
         return " ".join((escape(self.source), escape(self.family), escape(self.table),
                          escape(self.chain), str(self.seq), escape(self.name)))
 
+    @staticmethod
+    def from_key(key: str) -> "Identity":
+        fields = key.split(" ")
+        if len(fields) != 6:
+            raise ValueError("an identity has 6 fields")
+        return _parse_identity(fields)
+
     def display(self) -> str:
         return f"{self.name} {self.chain}" if self.source == "iface" else self.name
 

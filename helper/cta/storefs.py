@@ -14,6 +14,7 @@ from typing import Iterator
 from .store import ParsedFile, StoreView, parse, resolve
 
 DEFAULT_STORE = "/var/lib/cockpit-traffic-accounting"
+TIER_DIRS = ("detail", "hourly", "daily")
 
 _NAMES = {
     "detail": re.compile(r"(\d{4})-(\d{2})-(\d{2})\.cta\Z"),

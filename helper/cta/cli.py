@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Command line of cta-helper: subcommands, messages and exit codes (docs/helper.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any, Sequence
+
+from . import config as configmod, storefs
+from .state import StateError
+from .store import StoreError
+
+EXIT_OK = 0
+EXIT_FAILED = 1          # a write failed (full disk, I/O error): the store is as it was
+EXIT_USAGE = 2           # bad command line
+EXIT_CONFIG = 3          # bad configuration file
+EXIT_NOT_ROOT = 4        # a writing command without the rights to write the store
+EXIT_STORE = 5           # the store or its state cannot be read (unknown version...)
+
+PROG = "cta-helper"
+
+
+def _time_arg(text: str) -> int:
+    """Unix seconds, or a local time YYYY-MM-DD[THH:MM[:SS]]."""
+    if text.isdigit():
+        return int(text)
+    for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return int(time.mktime(time.strptime(text, fmt)))
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"not a time: {text!r} (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", default=storefs.DEFAULT_STORE, metavar="DIR",
+                        help=f"store directory (default {storefs.DEFAULT_STORE})")
+    common.add_argument("--config", default=configmod.DEFAULT_CONFIG, metavar="FILE",
+                        help=f"configuration file (default {configmod.DEFAULT_CONFIG})")
+    ap = argparse.ArgumentParser(prog=PROG, description="cockpit-traffic-accounting helper")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    c = sub.add_parser("collect", parents=[common], help="read all counters, append their deltas")
+    c.add_argument("--json", action="store_true", help="print a summary as JSON")
+    c.add_argument("-v", "--verbose", action="store_true")
+    sub.add_parser("rotate", parents=[common], help="roll old detail into coarser tiers") \
+        .add_argument("--json", action="store_true")
+    k = sub.add_parser("compact", parents=[common], help="merge a time range (like ipacsum --replace)")
+    k.add_argument("--from", dest="frm", type=_time_arg, required=True, metavar="T")
+    k.add_argument("--to", type=_time_arg, required=True, metavar="T")
+    k.add_argument("--resolution", choices=("whole", "day", "hour"), default="whole")
+    k.add_argument("--dry-run", action="store_true", help="only print what would be merged")
+    k.add_argument("--json", action="store_true")
+    s = sub.add_parser("status", parents=[common], help="sources, counters and store summary")
+    s.add_argument("--json", action="store_true")
+    f = sub.add_parser("files", parents=[common], help="the store's files with their periods")
+    f.add_argument("--json", action="store_true")
+    return ap
+
+
+def _print(obj: Any, as_json: bool, text: str) -> None:
+    if as_json:
+        json.dump(obj, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(text)
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    from . import collect, rollup, status
+    cfg = configmod.load_config(args.config)
+    if args.command == "collect":
+        res = collect.collect(args.store, cfg, args.verbose)
+        for sr in res.sources:
+            if sr.note:
+                print(f"{PROG}: {sr.key}: {sr.note}", file=sys.stderr)
+        if res.message:
+            print(f"{PROG}: {res.message}", file=sys.stderr)
+        summary = {"start": res.start, "end": res.end, "written": res.written,
+                   "changed": len(res.deltas), "baselines": res.baseline, "resets": res.resets,
+                   "sources": {sr.key: sr.status for sr in res.sources}}
+        _print(summary, args.json, f"collected {len(res.deltas)} changed counters "
+               f"({res.baseline} new baselines, {len(res.resets)} resets)")
+        return EXIT_OK
+    if args.command == "rotate":
+        rr = rollup.rotate(args.store, cfg)
+        _print({"moved": rr.moved, "written": rr.written, "dropped_records": rr.dropped_records},
+               args.json, f"rotated {len(rr.moved)} files into {len(rr.written)}; "
+               f"dropped {rr.dropped_records} records past daily retention")
+        return EXIT_OK
+    if args.command == "compact":
+        if args.frm >= args.to:
+            return _fail(EXIT_USAGE, "compact: --from must be before --to")
+        plan = rollup.compact(args.store, args.frm, args.to, args.resolution, args.dry_run)
+        summary = plan.summary()
+        summary["dry_run"] = args.dry_run
+        verb = "would merge" if args.dry_run else "merged"
+        _print(summary, args.json, f"{verb} {plan.records_before} records into {plan.records_after} "
+               f"in {len(plan.files)} files, {plan.bytes_before - plan.bytes_after} bytes saved")
+        return EXIT_OK
+    if args.command == "status":
+        rep = status.status_report(args.store, args.config, cfg)
+        lines = [f"last collection: {rep['last_collection']}"]
+        for s in rep["sources"]:
+            lines.append(f"{s['key']}: {s['status']} ({s['count']} counters) {s['note']}".rstrip())
+        for t, info in rep["tiers"].items():
+            lines.append(f"{t}: {info['files']} files, {info['bytes']} bytes")
+        lines.append(f"corrupt lines: {rep['corrupt']['count']}, torn appends: {rep['torn']}")
+        lines.extend(f"warning: {w['message']}" for w in rep["offload_warnings"])
+        lines.extend(f"error: {e}" for e in rep["errors"])
+        _print(rep, args.json, "\n".join(lines))
+        return EXIT_OK
+    if args.command == "files":
+        rep = status.files_report(args.store)
+        _print(rep, args.json, "\n".join(f"{f['file']} {f['size']}" for f in rep["files"]))
+        return EXIT_OK
+    return _fail(EXIT_USAGE, f"unknown command {args.command}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except configmod.ConfigError as e:
+        return _fail(EXIT_CONFIG, str(e))
+    except storefs.NotRoot as e:
+        return _fail(EXIT_NOT_ROOT, str(e))
+    except storefs.WriteError as e:
+        return _fail(EXIT_FAILED, f"{e}; the store was left as it was")
+    except (StoreError, StateError) as e:
+        return _fail(EXIT_STORE, str(e))
+    except PermissionError as e:
+        return _fail(EXIT_NOT_ROOT, f"{e.filename or ''}: permission denied; run as root")
+    except OSError as e:
+        return _fail(EXIT_FAILED, f"{e.filename or ''}: {e.strerror}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

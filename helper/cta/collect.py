@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""`collect`: read every enabled source, compute exact deltas, append one block to the store."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+
+from . import prometheus, recovery, state as statemod, storefs
+from .config import Config
+from .sources import Reading, SourceResult, read_all, source_key
+from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
+
+DEFAULT_BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id"
+
+
+def boot_id() -> str:
+    # CTA_BOOT_ID_FILE is a test seam only (to simulate a reboot); never set it in production.
+    path = os.environ.get("CTA_BOOT_ID_FILE") or DEFAULT_BOOT_ID_FILE
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
+@dataclass
+class Delta:
+    ident: Identity
+    bytes: int
+    packets: int
+
+
+@dataclass
+class CollectResult:
+    start: int | None
+    end: int
+    deltas: list[Delta] = field(default_factory=list)
+    baseline: int = 0                      # counters seen for the first time without a delta
+    resets: list[str] = field(default_factory=list)
+    sources: list[SourceResult] = field(default_factory=list)
+    written: bool = False
+    message: str = ""
+
+
+def compute(readings: list[Reading], collected: list[str], st: statemod.State, boot: str
+            ) -> tuple[list[Delta], int, list[str], dict[str, statemod.CounterState]]:
+    """Deltas against the previous state. Never negative: any reset counts the new value."""
+    deltas: list[Delta] = []
+    resets: list[str] = []
+    baseline = 0
+    new_counters: dict[str, statemod.CounterState] = {}
+    previously = set(st.collected) if st.last_end is not None else set()
+    for r in readings:
+        key = r.ident.key()
+        if key in new_counters:
+            continue                       # the same identity twice in one reading: keep the first
+        new_counters[key] = statemod.CounterState(r.bytes, r.packets, r.handle, boot)
+        if source_key(r.ident) not in previously:
+            baseline += 1                  # value accumulated over an unknown period
+            continue
+        prev = st.counters.get(key)
+        if prev is None:
+            b, p = r.bytes, r.packets      # new since the last collection: all of it is new
+        elif (prev.boot != boot or prev.handle != r.handle
+              or r.bytes < prev.bytes or r.packets < prev.packets):
+            b, p = r.bytes, r.packets      # started again from zero
+            resets.append(key)
+        else:
+            b, p = r.bytes - prev.bytes, r.packets - prev.packets
+        if b or p:
+            deltas.append(Delta(r.ident, b, p))
+    return deltas, baseline, resets, new_counters
+
+
+def _detail_ids(root: str, rel: str, st: statemod.State) -> tuple[str, dict[str, int], int]:
+    """File id, ids by identity key and size of a detail file (from the cache when unchanged)."""
+    path = os.path.join(root, rel)
+    try:
+        size = os.path.getsize(path)
+    except FileNotFoundError:
+        return new_file_id(), {}, 0
+    c = st.detail
+    if c is not None and c.rel == rel and c.size == size and recovery.header_id(path) == c.file_id:
+        return c.file_id, dict(c.ids), size
+    with open(path, "rb") as f:
+        pf = parse(f.read(), rel)
+    return pf.file_id, {ident.key(): cid for cid, ident in pf.counters.items()}, size
+
+
+def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
+    with storefs.Lock(root):
+        st = statemod.load(root)
+        recovery.recover(root, st)
+        results, _warnings = read_all(cfg)
+        now = int(time.time())
+        boot = boot_id()
+        readings = [r for res in results for r in res.readings]
+        collected = sorted({k for res in results for k in res.collected})
+        res = CollectResult(st.last_end, now, sources=results)
+        if st.last_end is not None and now <= st.last_end:
+            res.message = (f"the clock ({now}) is not after the last collection ({st.last_end}); "
+                           "nothing collected")
+            return res
+        deltas, res.baseline, res.resets, new_counters = compute(readings, collected, st, boot)
+        res.deltas = deltas
+        target = storefs.file_for("detail", now)
+        size = 0
+        if deltas:
+            assert st.last_end is not None
+            file_id, ids, size = _detail_ids(root, target.rel, st)
+            parts: list[str] = []
+            rows = []
+            for d in deltas:
+                key = d.ident.key()
+                cid = ids.get(key)
+                if cid is None:
+                    cid = max(ids.values(), default=-1) + 1
+                    ids[key] = cid
+                    parts.append(counter_line(cid, d.ident))
+                rows.append((cid, d.bytes, d.packets))
+            parts.append(block_text(st.last_end, now, rows))
+            data = "".join(parts).encode("utf-8")
+            head = header_line("detail", file_id).encode("utf-8")
+            storefs.append_record(os.path.join(root, target.rel), head, data)
+            new_size = (size or len(head)) + len(data)
+            st.detail = statemod.DetailCache(target.rel, file_id, new_size, ids)
+            res.written = True
+        for d in deltas:
+            b, p = st.prometheus.get(d.ident.key(), (0, 0))
+            st.prometheus[d.ident.key()] = (b + d.bytes, p + d.packets)
+        seen = set(new_counters)
+        for key in list(st.prometheus):
+            if key not in seen:
+                del st.prometheus[key]
+        for key in seen:
+            st.prometheus.setdefault(key, (0, 0))
+        st.counters = new_counters
+        st.collected = collected
+        st.last_end = now
+        try:
+            statemod.save(root, st)
+        except storefs.WriteError:
+            if res.written:
+                # take the block back, so that a failed run leaves the store as it was
+                path = os.path.join(root, target.rel)
+                if size == 0:
+                    os.unlink(path)
+                else:
+                    storefs.truncate(path, size)
+            raise
+        if cfg.prometheus_textfile:
+            prometheus.write(cfg.prometheus_textfile, st.prometheus)
+        if verbose:
+            print(f"collected [{res.start}, {now}): {len(deltas)} counters changed, "
+                  f"{res.baseline} new baselines, {len(res.resets)} resets", file=sys.stderr)
+        return res

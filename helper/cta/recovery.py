@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""What every writer does first, under the lock: finish or undo what a killed writer left.
+
+- A rotate/compact transaction whose journal (txn.json) was written is rolled forward: its
+  remaining renames are done and its absorbed files deleted. Without a journal, its temporary
+  files are removed (the transaction never committed and the store is as it was).
+- Detail blocks that end after state.last_end were appended by a collect that died before it
+  saved its state: they are truncated away, so that time is counted once, by the next collect.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from . import storefs
+from .state import State
+from .store import StoreError, parse
+
+JOURNAL = "txn.json"
+
+
+def header_id(path: str) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            head = f.readline(200).decode("utf-8", "replace").split()
+    except OSError:
+        return None
+    return head[3] if len(head) == 4 and head[0] == "#cta" else None
+
+
+def finish_journal(root: str) -> bool:
+    """Roll a committed transaction forward, or drop uncommitted temporaries. True if it acted."""
+    path = os.path.join(root, JOURNAL)
+    acted = False
+    try:
+        with open(path, "rb") as f:
+            txn = json.loads(f.read().decode("utf-8"))
+    except FileNotFoundError:
+        txn = None
+    if txn is not None:
+        for tmp, final in txn["renames"]:
+            t = os.path.join(root, tmp)
+            if os.path.exists(t):
+                os.rename(t, os.path.join(root, final))
+        for tier in storefs.TIER_DIRS:
+            storefs.fsync_dir(os.path.join(root, tier))
+        for rel in txn["delete"]:
+            try:
+                os.unlink(os.path.join(root, rel))
+            except FileNotFoundError:
+                pass
+        for tier in storefs.TIER_DIRS:
+            storefs.fsync_dir(os.path.join(root, tier))
+        os.unlink(path)
+        storefs.fsync_dir(root)
+        acted = True
+    for tier in storefs.TIER_DIRS:
+        d = os.path.join(root, tier)
+        try:
+            names = os.listdir(d)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            if name.endswith(".cta.tmp"):
+                os.unlink(os.path.join(d, name))
+                acted = True
+    try:
+        os.unlink(os.path.join(root, JOURNAL + ".tmp"))
+    except FileNotFoundError:
+        pass
+    return acted
+
+
+def truncate_orphans(root: str, st: State) -> list[str]:
+    """Cut detail blocks ending after last_end (and torn tails) off the files that have them."""
+    if st.last_end is None:
+        return []
+    first = storefs.file_for("detail", st.last_end).name
+    fixed = []
+    for f in storefs.list_files(root):
+        if f.tier != "detail" or f.name < first:
+            continue
+        path = os.path.join(root, f.rel)
+        size = os.path.getsize(path)
+        c = st.detail
+        if c is not None and c.rel == f.rel and c.size == size and header_id(path) == c.file_id:
+            continue                       # exactly as the last collect left it
+        with open(path, "rb") as fh:
+            data = fh.read()
+        try:
+            pf = parse(data, f.rel)
+        except StoreError:
+            continue                       # not ours to repair; readers report it
+        cut = pf.valid_length
+        for block in pf.blocks:
+            if block.end > st.last_end:
+                cut = min(cut, block.offset)
+                break
+        if cut < len(data):
+            storefs.truncate(path, cut)
+            fixed.append(f.rel)
+    return fixed
+
+
+def recover(root: str, st: State) -> None:
+    finish_journal(root)
+    truncate_orphans(root, st)

@@ -1,0 +1,368 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Counter sources: nftables (named counters, commented rules), iptables/ip6tables, interfaces.
+
+Parsing is separate from running the tools, so that recorded outputs can be unit-tested.
+Every value is a Python int; nft -j prints values above 2^63 as negative numbers, which are
+corrected by adding 2^64 (a kernel counter is an unsigned 64-bit integer).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Config
+from .store import Identity
+
+U64 = 1 << 64
+SYS_NET = "/sys/class/net"
+
+
+@dataclass(frozen=True)
+class Reading:
+    ident: Identity
+    bytes: int
+    packets: int
+    handle: str          # kernel instance marker: changes when the object is recreated
+
+
+@dataclass
+class SourceResult:
+    key: str             # the config key: nft_counters, nft_rules, iptables, ip6tables, interfaces
+    status: str          # ok, disabled, missing, needs-root, error
+    note: str = ""
+    readings: list[Reading] = field(default_factory=list)
+    collected: list[str] = field(default_factory=list)   # source keys (see source_key) read fully
+    tools: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OffloadWarning:
+    family: str
+    table: str
+    flowtable: str
+    message: str
+
+
+def source_key(ident: Identity) -> str:
+    """The unit in which sources are collected (one tool run): nft-rule, iptables:ip6..."""
+    if ident.source.startswith("iptables"):
+        return f"{ident.source}:{ident.family}"
+    return ident.source
+
+
+def u64(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"counter value is not an integer: {value!r}")
+    if value < 0:
+        value += U64
+    if not 0 <= value < U64:
+        raise ValueError(f"counter value out of range: {value}")
+    return value
+
+
+def _table_selected(family: str, table: str, names: list[str]) -> bool:
+    return not names or table in names or f"{family} {table}" in names
+
+
+@dataclass
+class NftRuleset:
+    counters: list[Reading]
+    rules: list[Reading]
+    flowtables: list[dict[str, Any]]
+
+
+def parse_nft_json(text: str, tables: list[str] | None = None,
+                   rule_tables: list[str] | None = None) -> NftRuleset:
+    doc = json.loads(text)
+    items = doc.get("nftables", []) if isinstance(doc, dict) else []
+    table_handles: dict[tuple[str, str], int] = {}
+    chain_handles: dict[tuple[str, str, str], int] = {}
+    seqs: dict[tuple[str, str, str, str], int] = {}
+    out = NftRuleset([], [], [])
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if "table" in item:
+            t = item["table"]
+            table_handles[(t["family"], t["name"])] = t.get("handle", 0)
+        elif "chain" in item:
+            c = item["chain"]
+            chain_handles[(c["family"], c["table"], c["name"])] = c.get("handle", 0)
+        elif "counter" in item:
+            c = item["counter"]
+            fam, tab = c["family"], c["table"]
+            if tables is not None and _table_selected(fam, tab, tables):
+                handle = f"{table_handles.get((fam, tab), 0)}/{c.get('handle', 0)}"
+                out.counters.append(Reading(Identity("nft-counter", fam, tab, "", 1, c["name"]),
+                                            u64(c.get("bytes", 0)), u64(c.get("packets", 0)), handle))
+        elif "rule" in item:
+            r = item["rule"]
+            comment = r.get("comment")
+            if rule_tables is None or not isinstance(comment, str):
+                continue
+            fam, tab, chain = r["family"], r["table"], r["chain"]
+            if not _table_selected(fam, tab, rule_tables):
+                continue
+            exprs = r.get("expr", [])
+            counter = None
+            xt = False
+            for e in exprs:
+                if isinstance(e, dict):
+                    if isinstance(e.get("counter"), dict):
+                        counter = counter or e["counter"]
+                    if "xt" in e:
+                        xt = True
+            if counter is None or xt:
+                # no anonymous counter; or an iptables-nft rule, counted by the iptables source
+                continue
+            k = (fam, tab, chain, comment)
+            seqs[k] = seqs.get(k, 0) + 1
+            handle = (f"{table_handles.get((fam, tab), 0)}/{chain_handles.get((fam, tab, chain), 0)}"
+                      f"/{r.get('handle', 0)}")
+            out.rules.append(Reading(Identity("nft-rule", fam, tab, chain, seqs[k], comment),
+                                     u64(counter.get("bytes", 0)), u64(counter.get("packets", 0)), handle))
+        elif "flowtable" in item:
+            out.flowtables.append(item["flowtable"])
+    return out
+
+
+_FT_TEXT = re.compile(r"^\s*(table|flowtable)\s+(\S+)(?:\s+(\S+))?\s*\{|^\s*flags\s+(.+?);?\s*$")
+
+
+def flowtable_flags_from_text(text: str) -> dict[tuple[str, str, str], set[str]]:
+    """Flags per (family, table, flowtable) from `nft list flowtables` text output.
+
+    nft 1.0.6 does not print flowtable flags in JSON, so they are read from the text form.
+    """
+    out: dict[tuple[str, str, str], set[str]] = {}
+    family = table = ""
+    current: tuple[str, str, str] | None = None
+    for line in text.splitlines():
+        m = _FT_TEXT.match(line)
+        if not m:
+            continue
+        if m.group(1) == "table":
+            family, table = (m.group(2), m.group(3)) if m.group(3) else ("ip", m.group(2))
+            current = None
+        elif m.group(1) == "flowtable":
+            current = (family, table, m.group(2))
+            out[current] = set()
+        elif m.group(4) and current is not None:
+            out[current].update(f.strip() for f in m.group(4).split(","))
+    return out
+
+
+def offload_warnings(flowtables: list[dict[str, Any]],
+                     text_flags: dict[tuple[str, str, str], set[str]]) -> list[OffloadWarning]:
+    out = []
+    for ft in flowtables:
+        key = (ft.get("family", ""), ft.get("table", ""), ft.get("name", ""))
+        flags = ft.get("flags")
+        if isinstance(flags, str):
+            flagset = {flags}
+        elif isinstance(flags, list):
+            flagset = {str(f) for f in flags}
+        else:
+            flagset = text_flags.get(key, set())
+        where = f"flowtable {key[2]} in table {key[0]} {key[1]}"
+        if "offload" in flagset:
+            out.append(OffloadWarning(*key, f"{where} uses hardware offload: offloaded traffic "
+                                      "bypasses every software counter"))
+        if "counter" not in flagset:
+            out.append(OffloadWarning(*key, f"{where} has no counter flag: traffic of offloaded "
+                                      "connections bypasses rule counters after their first packets"))
+    return out
+
+
+_SAVE_RULE = re.compile(r"^\[(\d+):(\d+)\]\s+-A\s+(\S+)\s+(.*)$")
+
+
+def parse_iptables_save(text: str, source: str, family: str, chains: list[str]) -> list[Reading]:
+    """Rules with a comment from `iptables-save -c` output (`[packets:bytes] -A CHAIN ...`)."""
+    out: list[Reading] = []
+    table = ""
+    seqs: dict[tuple[str, str, str], int] = {}
+    for line in text.splitlines():
+        if line.startswith("*"):
+            table = line[1:].strip()
+            continue
+        m = _SAVE_RULE.match(line)
+        if not m:
+            continue
+        packets, nbytes, chain, rest = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        if chains and chain not in chains:
+            continue
+        try:
+            tokens = shlex.split(rest)
+        except ValueError:
+            continue
+        comment = None
+        for i, tok in enumerate(tokens[:-1]):
+            if tok == "--comment":
+                comment = tokens[i + 1]
+                break
+        if comment is None:
+            continue
+        k = (table, chain, comment)
+        seqs[k] = seqs.get(k, 0) + 1
+        out.append(Reading(Identity(source, family, table, chain, seqs[k], comment),
+                           nbytes % U64, packets % U64, ""))
+    return out
+
+
+def read_interfaces(root: str, exclude: list[str]) -> list[Reading]:
+    out: list[Reading] = []
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        return out
+    for name in names:
+        if any(fnmatch.fnmatchcase(name, pat) for pat in exclude):
+            continue
+        base = os.path.join(root, name)
+        try:
+            with open(os.path.join(base, "ifindex")) as f:
+                ifindex = f.read().strip()
+            values = {}
+            for k in ("rx_bytes", "rx_packets", "tx_bytes", "tx_packets"):
+                with open(os.path.join(base, "statistics", k)) as f:
+                    values[k] = int(f.read().strip())
+        except (OSError, ValueError):
+            continue                       # went away while reading, or not a netdev
+        for d in ("rx", "tx"):
+            out.append(Reading(Identity("iface", "link", "", d, 1, name),
+                               values[f"{d}_bytes"] % U64, values[f"{d}_packets"] % U64, ifindex))
+    return out
+
+
+def _run(argv: list[str]) -> tuple[int, str, str]:
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=60,
+                           env={"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+                                "LC_ALL": "C"})
+    except subprocess.TimeoutExpired:
+        return 124, "", "timed out"
+    return p.returncode, p.stdout, p.stderr
+
+
+def _permission_problem(stderr: str) -> bool:
+    s = stderr.lower()
+    return "permission denied" in s or "operation not permitted" in s or "must be root" in s
+
+
+def _which(tool: str) -> str | None:
+    return shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+
+
+def read_nft(cfg: Config) -> tuple[SourceResult, SourceResult, list[OffloadWarning]]:
+    counters = SourceResult("nft_counters", "disabled")
+    rules = SourceResult("nft_rules", "disabled")
+    warnings: list[OffloadWarning] = []
+    want_c, want_r = cfg.source("nft_counters").enabled, cfg.source("nft_rules").enabled
+    if not want_c and not want_r:
+        return counters, rules, warnings
+    nft = _which("nft")
+    enabled = [r for r, want in ((counters, want_c), (rules, want_r)) if want]
+    if nft is None:
+        for r in enabled:
+            r.status, r.note = "missing", "nft is not installed; skipped"
+        return counters, rules, warnings
+    code, out, err = _run([nft, "-j", "list", "ruleset"])
+    if code != 0:
+        status = "needs-root" if _permission_problem(err) else "error"
+        note = ("needs administrative access" if status == "needs-root"
+                else f"nft -j list ruleset failed: {err.strip() or code}")
+        for r in enabled:
+            r.status, r.note = status, note
+        return counters, rules, warnings
+    try:
+        rs = parse_nft_json(out, cfg.source("nft_counters").names if want_c else None,
+                            cfg.source("nft_rules").names if want_r else None)
+    except (ValueError, KeyError, TypeError) as e:
+        for r in enabled:
+            r.status, r.note = "error", f"cannot parse nft -j output: {e}"
+        return counters, rules, warnings
+    if want_c:
+        counters.status, counters.readings, counters.collected = "ok", rs.counters, ["nft-counter"]
+        counters.tools = [nft]
+    if want_r:
+        rules.status, rules.readings, rules.collected = "ok", rs.rules, ["nft-rule"]
+        rules.tools = [nft]
+    if rs.flowtables:
+        code, text, _ = _run([nft, "list", "flowtables"])
+        warnings = offload_warnings(rs.flowtables, flowtable_flags_from_text(text) if code == 0 else {})
+    return counters, rules, warnings
+
+
+def _iptables_tools(family: str) -> list[tuple[str, str]]:
+    """(source, save tool) for each back end present: nft and legacy are different rule sets."""
+    prefix = "iptables" if family == "ip" else "ip6tables"
+    found = []
+    for source, tool in (("iptables", f"{prefix}-nft-save"), ("iptables-legacy", f"{prefix}-legacy-save")):
+        path = _which(tool)
+        if path:
+            found.append((source, path))
+    if not found:
+        path = _which(f"{prefix}-save")
+        if path:
+            code, out, err = _run([path, "--version"])
+            legacy = "legacy" in (out + err) or "nf_tables" not in (out + err)
+            found.append(("iptables-legacy" if legacy else "iptables", path))
+    return found
+
+
+def read_iptables(cfg: Config, family: str) -> SourceResult:
+    key = "iptables" if family == "ip" else "ip6tables"
+    sc = cfg.source(key)
+    res = SourceResult(key, "disabled")
+    if not sc.enabled:
+        return res
+    tools = _iptables_tools(family)
+    if not tools:
+        res.status, res.note = "missing", f"{key}-save is not installed; skipped"
+        return res
+    notes = []
+    for source, tool in tools:
+        code, out, err = _run([tool, "-c"])
+        if code != 0:
+            if _permission_problem(err):
+                res.status = "needs-root"
+                notes.append("needs administrative access")
+            else:
+                notes.append(f"{os.path.basename(tool)} failed: {err.strip() or code}")
+            continue
+        res.readings.extend(parse_iptables_save(out, source, family, sc.names))
+        res.collected.append(f"{source}:{family}")
+        res.tools.append(tool)
+    if res.collected:
+        res.status = "ok"
+    elif res.status != "needs-root":
+        res.status = "error"
+    res.note = "; ".join(dict.fromkeys(notes))
+    return res
+
+
+def read_interfaces_source(cfg: Config) -> SourceResult:
+    sc = cfg.source("interfaces")
+    res = SourceResult("interfaces", "disabled")
+    if not sc.enabled:
+        return res
+    if not os.path.isdir(SYS_NET):
+        res.status, res.note = "missing", f"{SYS_NET} not found; skipped"
+        return res
+    res.status, res.readings, res.collected = "ok", read_interfaces(SYS_NET, sc.names), ["iface"]
+    return res
+
+
+def read_all(cfg: Config) -> tuple[list[SourceResult], list[OffloadWarning]]:
+    c, r, warnings = read_nft(cfg)
+    results = [c, r, read_iptables(cfg, "ip"), read_iptables(cfg, "ip6"), read_interfaces_source(cfg)]
+    return results, warnings

@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The collector's state (state.json): last absolute values per counter, last_end, totals."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import storefs
+
+STATE_VERSION = 1
+
+
+@dataclass
+class CounterState:
+    bytes: int
+    packets: int
+    handle: str
+    boot: str
+
+
+@dataclass
+class DetailCache:
+    """Ids of the detail file that collect appended to last, so it need not re-read it."""
+    rel: str
+    file_id: str
+    size: int
+    ids: dict[str, int]
+
+
+@dataclass
+class State:
+    last_end: int | None = None
+    collected: list[str] = field(default_factory=list)      # source keys read in the last run
+    counters: dict[str, CounterState] = field(default_factory=dict)   # by Identity.key()
+    prometheus: dict[str, tuple[int, int]] = field(default_factory=dict)
+    detail: DetailCache | None = None
+
+
+class StateError(Exception):
+    pass
+
+
+def load(root: str) -> State:
+    path = os.path.join(root, "state.json")
+    try:
+        with open(path, "rb") as f:
+            raw = json.loads(f.read().decode("utf-8"))
+    except FileNotFoundError:
+        return State()
+    except (OSError, ValueError) as e:
+        raise StateError(f"{path}: unreadable ({e}); move it away to start a new baseline") from e
+    try:
+        if raw.get("version") != STATE_VERSION:
+            raise StateError(f"{path}: unknown state version {raw.get('version')!r}")
+        st = State(last_end=raw.get("last_end"), collected=list(raw.get("collected", [])))
+        for k, v in raw.get("counters", {}).items():
+            st.counters[k] = CounterState(int(v["bytes"]), int(v["packets"]), str(v["handle"]), str(v["boot"]))
+        for k, v in raw.get("prometheus", {}).items():
+            st.prometheus[k] = (int(v[0]), int(v[1]))
+        d = raw.get("detail")
+        if d:
+            st.detail = DetailCache(d["rel"], d["file_id"], int(d["size"]), {k: int(i) for k, i in d["ids"].items()})
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise StateError(f"{path}: malformed ({e}); move it away to start a new baseline") from e
+    return st
+
+
+def dump(st: State) -> bytes:
+    doc: dict[str, Any] = {
+        "version": STATE_VERSION,
+        "last_end": st.last_end,
+        "collected": st.collected,
+        "counters": {k: {"bytes": c.bytes, "packets": c.packets, "handle": c.handle, "boot": c.boot}
+                     for k, c in sorted(st.counters.items())},
+        "prometheus": {k: [b, p] for k, (b, p) in sorted(st.prometheus.items())},
+        "detail": None if st.detail is None else {
+            "rel": st.detail.rel, "file_id": st.detail.file_id, "size": st.detail.size, "ids": st.detail.ids},
+    }
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def save(root: str, st: State) -> None:
+    storefs.replace_file(os.path.join(root, "state.json"), dump(st))
