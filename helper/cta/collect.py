@@ -8,7 +8,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from . import prometheus, recovery, state as statemod, storefs
+from . import prometheus, recovery, state as statemod, storefs, testseam
 from .config import Config
 from .sources import Reading, SourceResult, read_all, source_key
 from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
@@ -94,7 +94,9 @@ def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
     with storefs.Lock(root):
         st = statemod.load(root)
         recovery.recover(root, st)
+        testseam.point("recovered")
         results, _warnings = read_all(cfg)
+        testseam.point("read")
         now = int(time.time())
         boot = boot_id()
         readings = [r for res in results for r in res.readings]
@@ -125,6 +127,7 @@ def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
             data = "".join(parts).encode("utf-8")
             head = header_line("detail", file_id).encode("utf-8")
             storefs.append_record(os.path.join(root, target.rel), head, data)
+            testseam.point("appended")
             new_size = (size or len(head)) + len(data)
             st.detail = statemod.DetailCache(target.rel, file_id, new_size, ids)
             res.written = True
@@ -151,6 +154,7 @@ def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
                 else:
                     storefs.truncate(path, size)
             raise
+        testseam.point("state-saved")
         if cfg.prometheus_textfile:
             prometheus.write(cfg.prometheus_textfile, st.prometheus)
         if verbose:

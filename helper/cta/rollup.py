@@ -16,20 +16,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from . import recovery, state as statemod, storefs, tiers
+from . import recovery, state as statemod, storefs, testseam, tiers
 from .config import Config
 from .store import FileWriter, Identity, ParsedFile, Record, StoreError
 
-# a seam for kill tests: called between the steps of a transaction (never set in production)
-_step_hook: Callable[[str], None] | None = None
-
-
 def _step(name: str) -> None:
-    if _step_hook is not None:
-        _step_hook(name)
-    delay = os.environ.get("CTA_TEST_STEP_DELAY")
-    if delay:
-        time.sleep(float(delay))
+    testseam.point(name)
 
 
 @dataclass

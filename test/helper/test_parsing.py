@@ -1,0 +1,166 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Parsing recorded outputs of nft -j, iptables-save -c and ip6tables-save -c; escaping."""
+
+from __future__ import annotations
+
+import json
+import os
+import unittest
+
+from test.helper.common import DATA
+from cta import sources
+from cta.sources import Reading, parse_iptables_save, parse_nft_json
+from cta.store import Identity, escape, unescape
+
+U64 = 2 ** 64
+
+
+def data(name: str) -> str:
+    with open(os.path.join(DATA, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def values(readings: list[Reading]) -> dict[Identity, tuple[int, int]]:
+    return {r.ident: (r.bytes, r.packets) for r in readings}
+
+
+class NftJson(unittest.TestCase):
+    def test_recorded_ruleset(self) -> None:
+        rs = parse_nft_json(data("nft-ruleset.json"), [], [])
+        self.assertEqual(values(rs.counters), {
+            Identity("nft-counter", "inet", "filter", "", 1, "mail"): (0, 0),
+            Identity("nft-counter", "inet", "filter", "", 1, "big"): (U64 - 1, 2 ** 63 + 1),
+            Identity("nft-counter", "ip", "acct", "", 1, "customer-a"): (100, 1),
+        })
+        self.assertEqual(values(rs.rules), {
+            Identity("nft-rule", "inet", "filter", "input", 1, "www"): (0, 0),
+            Identity("nft-rule", "inet", "filter", "input", 2, "www"): (0, 0),
+            Identity("nft-rule", "inet", "filter", "input", 1, "dns big"): (2 ** 63 + 9, 5),
+            Identity("nft-rule", "inet", "filter", "input", 1, "<img src=x onerror=alert(1)> 'q'"): (0, 0),
+            Identity("nft-rule", "inet", "filter", "forward", 1, "fwd"): (0, 0),
+        })
+        # a rule without a counter ("no counter") and one using a named counter are not rule counters
+        handles = {r.ident.name: r.handle for r in rs.rules}
+        self.assertNotEqual(handles["fwd"], handles["www"])
+
+    def test_negative_values_are_corrected(self) -> None:
+        self.assertEqual(sources.u64(-1), U64 - 1)
+        self.assertEqual(sources.u64(-(2 ** 63)), 2 ** 63)
+        self.assertEqual(sources.u64(2 ** 53 + 1), 2 ** 53 + 1)
+        with self.assertRaises(ValueError):
+            sources.u64(U64)
+        with self.assertRaises(ValueError):
+            sources.u64(1.5)
+
+    def test_values_are_parsed_as_exact_integers(self) -> None:
+        text = json.dumps({"nftables": [
+            {"table": {"family": "inet", "name": "t", "handle": 1}},
+            {"counter": {"family": "inet", "table": "t", "name": "c", "handle": 2,
+                         "bytes": 9007199254740993, "packets": -9223372036854775807}}]})
+        (r,) = parse_nft_json(text, [], None).counters
+        self.assertEqual((r.bytes, r.packets), (9007199254740993, 2 ** 63 + 1))
+
+    def test_iptables_nft_rules_are_left_to_the_iptables_source(self) -> None:
+        rs = parse_nft_json(data("nft-iptables-nft.json"), [], [])
+        self.assertEqual(rs.rules, [])
+
+    def test_table_limits(self) -> None:
+        rs = parse_nft_json(data("nft-ruleset.json"), ["acct"], ["inet filter"])
+        self.assertEqual([r.ident.name for r in rs.counters], ["customer-a"])
+        self.assertEqual(len(rs.rules), 5)
+        rs = parse_nft_json(data("nft-ruleset.json"), ["nothing"], None)
+        self.assertEqual((rs.counters, rs.rules), ([], []))
+
+    def test_handles_change_with_table_handle(self) -> None:
+        doc = json.loads(data("nft-ruleset.json"))
+        before = {r.ident: r.handle for r in parse_nft_json(json.dumps(doc), [], []).counters}
+        for item in doc["nftables"]:
+            if "table" in item:
+                item["table"]["handle"] += 100          # what a flush and reload does
+        after = {r.ident: r.handle for r in parse_nft_json(json.dumps(doc), [], []).counters}
+        self.assertEqual(before.keys(), after.keys())
+        self.assertTrue(all(before[k] != after[k] for k in before))
+
+
+class Offload(unittest.TestCase):
+    TEXT = """table inet fw {
+\tflowtable f1 {
+\t\thook ingress priority filter
+\t\tdevices = { eth0, eth1 }
+\t}
+\tflowtable f2 {
+\t\thook ingress priority filter
+\t\tdevices = { eth0 }
+\t\tflags offload, counter
+\t}
+\tflowtable f3 {
+\t\thook ingress priority filter
+\t\tdevices = { eth0 }
+\t\tflags counter
+\t}
+}
+"""
+
+    def test_flags_from_text(self) -> None:
+        flags = sources.flowtable_flags_from_text(self.TEXT)
+        self.assertEqual(flags, {("inet", "fw", "f1"): set(), ("inet", "fw", "f2"): {"offload", "counter"},
+                                 ("inet", "fw", "f3"): {"counter"}})
+        fts = [{"family": "inet", "table": "fw", "name": n} for n in ("f1", "f2", "f3")]
+        warnings = sources.offload_warnings(fts, flags)
+        self.assertEqual(sorted((w.flowtable, "hardware" in w.message) for w in warnings),
+                         [("f1", False), ("f2", True)])
+
+    def test_flags_in_json_win(self) -> None:
+        w = sources.offload_warnings([{"family": "ip", "table": "t", "name": "f", "flags": ["counter"]}], {})
+        self.assertEqual(w, [])
+
+
+class IptablesSave(unittest.TestCase):
+    def test_nft_backend(self) -> None:
+        got = values(parse_iptables_save(data("iptables-nft-save.txt"), "iptables", "ip", []))
+        self.assertEqual(got, {
+            Identity("iptables", "ip", "mangle", "PREROUTING", 1, "mangled"): (2, 2),
+            Identity("iptables", "ip", "filter", "INPUT", 1, "www"): (5000, 10),
+            Identity("iptables", "ip", "filter", "INPUT", 2, "www"): (180, 3),
+            Identity("iptables", "ip", "filter", "INPUT", 1, 'dns "quoted" and spaces'):
+                (U64 - 1, 9223372036854775809),
+            Identity("iptables", "ip", "filter", "ACCT", 1, "<img src=x onerror=alert(1)>"): (100, 1),
+        })
+
+    def test_legacy_and_ip6(self) -> None:
+        self.assertEqual(values(parse_iptables_save(data("iptables-legacy-save.txt"), "iptables-legacy", "ip", [])),
+                         {Identity("iptables-legacy", "ip", "filter", "INPUT", 1, "www"): (400, 4)})
+        self.assertEqual(values(parse_iptables_save(data("ip6tables-legacy-save.txt"), "iptables-legacy", "ip6", [])),
+                         {Identity("iptables-legacy", "ip6", "filter", "OUTPUT", 1, "v6 legacy"): (60, 1)})
+        self.assertEqual(values(parse_iptables_save(data("ip6tables-nft-save.txt"), "iptables", "ip6", [])),
+                         {Identity("iptables", "ip6", "filter", "INPUT", 1, "www"): (0, 0)})
+
+    def test_chain_limit(self) -> None:
+        got = parse_iptables_save(data("iptables-nft-save.txt"), "iptables", "ip", ["ACCT"])
+        self.assertEqual([r.ident.chain for r in got], ["ACCT"])
+
+
+class Escaping(unittest.TestCase):
+    def test_round_trip(self) -> None:
+        for s in ["www", "", "-", "%2D", "a b", "line\nbreak", "100%", "Grüße 🚦", "\x00\x1f\x7f",
+                  "<img src=x onerror=alert(1)>", "\"'", "tab\there"]:
+            token = escape(s)
+            self.assertNotIn(" ", token)
+            self.assertNotIn("\n", token)
+            self.assertTrue(token)
+            self.assertEqual(unescape(token), s)
+
+    def test_examples(self) -> None:
+        self.assertEqual(escape(""), "-")
+        self.assertEqual(escape("-"), "%2D")
+        self.assertEqual(escape("a b%"), "a%20b%25")
+        self.assertEqual(escape("é"), "é")
+
+    def test_invalid(self) -> None:
+        for bad in ["%", "%4", "%zz", "%c3", "%C3%28", "a b", "a\tb", ""]:
+            with self.assertRaises(ValueError, msg=bad):
+                unescape(bad)
+
+
+if __name__ == "__main__":
+    unittest.main()
