@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The Report value that every export renders (text, HTML, CSV, JSON): built once from a
+// timeframe's totals, the report groups and the cost plan, so that all formats say the same.
+
+import { CostPlan, GroupConfig, GroupKind, applyCosts } from "../costs.ts";
+import { describeIdentity } from "../identity.ts";
+import { Rational, currencyDigits, roundToMinor } from "../money.ts";
+import { QuantityOptions } from "../quantity.ts";
+import { Timeframe } from "../timeframe.ts";
+import { Totals, TotalsRow } from "../totals.ts";
+import { formatLocal, formatLocalDate, zoneOffset } from "../zone.ts";
+
+export interface ReportRow {
+    name: string;
+    /** Tells rows with the same name apart (where the counter lives); null when the name is unique. */
+    description: string | null;
+    /** The counter's identity key (escaped fields), stable across files. */
+    counter: string;
+    bytes: bigint;
+    packets: bigint;
+    charged: boolean;
+    /** Rounded half-up from the exact cost; null without a plan or with percentile billing. */
+    costMinor: bigint | null;
+}
+
+export interface ReportGroup {
+    name: string;
+    kind: GroupKind;
+    rows: ReportRow[];
+    bytes: bigint;
+    packets: bigint;
+    costMinor: bigint | null;
+}
+
+export interface Report {
+    title: string;
+    host: string;
+    /** Unix seconds. */
+    generatedAt: number;
+    zone: string;
+    /** BCP 47 locale of numbers and money. */
+    locale: string;
+    timeframe: { from: number; to: number; phrase: string | null };
+    /** Oldest start and newest end of the data the figures come from (null: no data). */
+    oldestData: number | null;
+    newestData: number | null;
+    currency: string | null;
+    groups: ReportGroup[];
+    total: { bytes: bigint; packets: bigint; costMinor: bigint | null };
+    /** With 95th-percentile billing, the billed rate in bit/s. */
+    percentile95BitsPerSecond: bigint | null;
+    quantity: QuantityOptions;
+    /** Things the reader must know: skipped corrupt lines, inexact edges, store errors. */
+    notes: string[];
+}
+
+export interface ReportInput {
+    host: string;
+    generatedAt: number;
+    locale: string;
+    timeframe: Timeframe;
+    totals: Totals;
+    groups: readonly GroupConfig[];
+    plan: CostPlan | null;
+    title?: string;
+    quantity?: QuantityOptions;
+    percentile95BitsPerSecond?: bigint;
+}
+
+function round(r: Rational | null, currency: string | null): bigint | null {
+    return r === null || currency === null ? null : roundToMinor(r, currencyDigits(currency));
+}
+
+export function buildReport(input: ReportInput): Report {
+    const { totals, plan } = input;
+    const nameCount = new Map<string, number>();
+    for (const r of totals.rows)
+        nameCount.set(r.name, (nameCount.get(r.name) ?? 0) + 1);
+    const costs = applyCosts<TotalsRow>(totals.rows, input.groups, plan,
+                                        input.percentile95BitsPerSecond === undefined ? {} : { percentile95BitsPerSecond: input.percentile95BitsPerSecond });
+    const currency = costs.currency;
+    const groups: ReportGroup[] = costs.groups.map(g => ({
+        name: g.name,
+        kind: g.kind,
+        bytes: g.bytes,
+        packets: g.packets,
+        costMinor: round(g.cost, currency),
+        rows: g.rows.map(c => ({
+            name: c.row.name,
+            description: (nameCount.get(c.row.name) ?? 0) > 1 ? describeIdentity(c.row.identity) : null,
+            counter: c.row.key,
+            bytes: c.row.bytes,
+            packets: c.row.packets,
+            charged: c.charged,
+            costMinor: round(c.cost, currency),
+        })),
+    }));
+    const notes: string[] = [];
+    if (totals.error !== null)
+        notes.push(`The store could not be read: ${totals.error}`);
+    if (totals.corruptCount > 0)
+        notes.push(`${totals.corruptCount} corrupt line(s) in the store were skipped: the totals are incomplete.`);
+    const zone = input.timeframe.zone;
+    if (totals.startEdge.inexactSeconds > 0)
+        notes.push(`The start of the timeframe falls inside a stored interval: up to ${totals.startEdge.inexactSeconds} s before it are counted.`);
+    if (totals.endEdge.inexactSeconds > 0)
+        notes.push(`The end of the timeframe falls inside a stored interval: up to ${totals.endEdge.inexactSeconds} s before it are not counted.`);
+    if (plan !== null && costs.groups.some(g => g.rows.some(r => r.charged)) && groups.some(g => g.costMinor !== null))
+        notes.push("Costs of rows and groups are each rounded from exact amounts; the total is rounded once from the exact total.");
+    return {
+        title: input.title ?? "IP traffic",
+        host: input.host,
+        generatedAt: input.generatedAt,
+        zone,
+        locale: input.locale,
+        timeframe: { from: input.timeframe.from, to: input.timeframe.to, phrase: input.timeframe.phrase },
+        oldestData: totals.oldest,
+        newestData: totals.newest,
+        currency,
+        groups,
+        total: { bytes: costs.bytes, packets: costs.packets, costMinor: costs.costMinor },
+        percentile95BitsPerSecond: costs.percentile95BitsPerSecond,
+        quantity: input.quantity ?? { style: "iec", decimals: 1 },
+        notes,
+    };
+}
+
+/** "IP traffic (2001-08-01..2001-08-31)": the dates of the first and the last second. */
+export function reportHeading(r: Report): string {
+    const first = formatLocalDate(r.timeframe.from, r.zone);
+    const last = formatLocalDate(r.timeframe.to - 1, r.zone);
+    return `${r.title} (${first}..${last})`;
+}
+
+/** ISO 8601 with the zone's offset at that instant: "2025-11-01T00:00:00+01:00". */
+export function isoLocal(t: number, zone: string): string {
+    const off = zoneOffset(t, zone);
+    const sign = off < 0 ? "-" : "+";
+    const a = Math.abs(off);
+    const hh = String(Math.floor(a / 3600)).padStart(2, "0");
+    const mm = String(Math.floor((a % 3600) / 60)).padStart(2, "0");
+    return `${formatLocal(t, zone).replace(" ", "T")}${sign}${hh}:${mm}`;
+}
+
+/** Lines of facts every format carries: host, time of the report, timeframe, data used. */
+export function reportFacts(r: Report): [label: string, value: string][] {
+    const tf = `${formatLocal(r.timeframe.from, r.zone)} – ${formatLocal(r.timeframe.to, r.zone)}`;
+    const data = r.oldestData === null || r.newestData === null
+        ? "none"
+        : `${formatLocal(r.oldestData, r.zone)} – ${formatLocal(r.newestData, r.zone)}`;
+    const facts: [string, string][] = [
+        ["host", r.host],
+        ["generated", `${formatLocal(r.generatedAt, r.zone)} (${r.zone})`],
+        ["timeframe", r.timeframe.phrase === null ? tf : `${r.timeframe.phrase}: ${tf}`],
+        ["data used", data],
+    ];
+    if (r.percentile95BitsPerSecond !== null)
+        facts.push(["95th percentile", `${r.percentile95BitsPerSecond} bit/s`]);
+    return facts;
+}
+
+/**
+ * Makes untrusted text safe for one line of plain text: control characters (a newline in a
+ * rule comment) and bidirectional overrides become visible escapes instead of acting.
+ */
+export function oneLine(s: string): string {
+    return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+                     c => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+
+export function rowLabel(row: ReportRow): string {
+    return row.description === null ? row.name : `${row.name} (${row.description})`;
+}
