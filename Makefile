@@ -61,9 +61,36 @@ $(TARFILE): all
 	git archive HEAD | tar -x -C .dist-tmp/$(PACKAGE_NAME)-$(VERSION)
 	cp -r dist .dist-tmp/$(PACKAGE_NAME)-$(VERSION)/
 	tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
+	    --mode=go=rX,u+rw,a-s \
 	    --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
 	    -C .dist-tmp -cf - $(PACKAGE_NAME)-$(VERSION) | xz -T1 -9 > $@
 	rm -rf .dist-tmp
+
+# Distribution packages, built from the dist tarball (and the spec and debian/ inside it) as a
+# distribution would, in a throw-away directory; the .rpm and .deb land in PKG_OUTPUT. Debian's rpm has no package database to check
+# BuildRequires against, so on a host where rpm does not know itself, rpmbuild gets --nodeps.
+PKG_OUTPUT ?= $(CURDIR)
+SPEC := packaging/$(PACKAGE_NAME).spec
+
+rpm: $(TARFILE)
+	work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	tar -xOf $(TARFILE) $(PACKAGE_NAME)-$(VERSION)/$(SPEC) > "$$work/$(PACKAGE_NAME).spec" && \
+	{ grep -q '^Version: *$(VERSION)$$' "$$work/$(PACKAGE_NAME).spec" || \
+	    { echo "$(SPEC): Version is not $(VERSION)" >&2; exit 1; }; } && \
+	rpmbuild -bb $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) \
+	    --define "_topdir $$work" --define "_sourcedir $(abspath $(dir $(TARFILE)))" \
+	    --define "_rpmdir $(abspath $(PKG_OUTPUT))" \
+	    --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
+	    "$$work/$(PACKAGE_NAME).spec"
+
+deb: $(TARFILE)
+	work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	tar -xf $(TARFILE) -C "$$work" && src="$$work/$(PACKAGE_NAME)-$(VERSION)" && \
+	{ head -n1 "$$src/packaging/debian/changelog" | grep -q '($(VERSION)-' || \
+	    { echo "packaging/debian/changelog: version is not $(VERSION)-*" >&2; exit 1; }; } && \
+	cp -r "$$src/packaging/debian" "$$src/debian" && \
+	(cd "$$src" && dpkg-buildpackage -us -uc -b) && \
+	cp "$$work"/$(PACKAGE_NAME)_*.deb $(PKG_OUTPUT)/
 
 check:
 	./tools/check.sh
@@ -82,4 +109,4 @@ pot:
 clean:
 	rm -rf dist test/artifacts .dist-tmp $(PACKAGE_NAME)-*.tar.xz
 
-.PHONY: all watch install devel-install devel-uninstall dist check demo bench pot clean
+.PHONY: all watch install devel-install devel-uninstall dist rpm deb check demo bench pot clean
