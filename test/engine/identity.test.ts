@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Identity fields: escaping as docs/store-format.md says, decoding of UTF-8 escapes, rejection
+// of invalid tokens, display names; and the index exports what the page uses.
+
+import { displayName, escapeField, identityKey, unescapeField } from "../../src/engine/identity.ts";
+import * as engine from "../../src/engine/index.ts";
+
+describe("escaping", () => {
+    test.each([
+        ["", "-"],
+        ["-", "%2D"],
+        ["www", "www"],
+        ["two words", "two%20words"],
+        ["100%", "100%25"],
+        ["line\nbreak", "line%0Abreak"],
+        ["del\x7f", "del%7F"],
+        ["Grüße 流量", "Grüße%20流量"],
+        ["--", "--"],
+    ])("%p ↔ %p", (plain, token) => {
+        expect(escapeField(plain)).toBe(token);
+        expect(unescapeField(token)).toBe(plain);
+    });
+
+    test.each([
+        ["%C3%BC", "ü"],
+        ["%e6%b5%81", "流"],
+        ["%41", "A"],
+    ])("UTF-8 escapes %p decode to %p", (token, plain) => {
+        expect(unescapeField(token)).toBe(plain);
+    });
+
+    test.each(["", "%", "%4", "%zz", "%C3%28", "%FF", "a\tb", "a\x7fb", "%C3"])("%p is not a valid token", token => {
+        expect(unescapeField(token)).toBeNull();
+    });
+});
+
+describe("names", () => {
+    test("interfaces are shown with their direction", () => {
+        expect(displayName({ source: "iface", family: "link", table: "", chain: "rx", seq: 1, name: "eth0" })).toBe("eth0 rx");
+        expect(displayName({ source: "nft-rule", family: "inet", table: "filter", chain: "input", seq: 2, name: "www" })).toBe("www");
+    });
+    test("the identity key is the c line's escaped fields", () => {
+        expect(identityKey({ source: "nft-counter", family: "inet", table: "my table", chain: "", seq: 1, name: "x y" }))
+            .toBe("nft-counter inet my%20table - 1 x%20y");
+    });
+});
+
+test("the index exports the engine's entry points", () => {
+    for (const name of ["readStoreTexts", "planRead", "parseTimeframe", "compileFilter", "totalsFor", "toColumns",
+                        "formatIpacsum", "applyCosts", "validateCostPlan", "buildReport", "renderText", "renderHtml",
+                        "renderCsv", "renderJson", "percentile95", "billingCycle"])
+        expect(typeof (engine as Record<string, unknown>)[name]).toBe("function");
+});
