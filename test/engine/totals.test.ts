@@ -2,11 +2,13 @@
 // Totals: exact above 2^53 against a naive BigInt sum of generated records, a timeframe split
 // in two sums to the whole, edges report straddling records, filters and read plans.
 
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readStoreTexts } from "../../src/engine/store-reader.ts";
 import { totalsFor } from "../../src/engine/totals.ts";
 import { compileFilter } from "../../src/engine/filter.ts";
 import { planRead } from "../../src/engine/read-plan.ts";
+import { parseTimeframe } from "../../src/engine/timeframe.ts";
 import { GenRecord, prng, storeFiles, STORES, writeStore } from "./helpers.ts";
 
 function generate(seed: number): GenRecord[] {
@@ -177,5 +179,35 @@ describe("read plan", () => {
     test("last year reads only daily files", () => {
         const p = planRead(listing, { from: 1704067200 + 86400 * 2, to: 1735689600 - 86400 * 2 }, "UTC");
         expect(p.files.map(f => f.name)).toEqual(["daily/2024.cta"]);
+    });
+});
+
+describe("timeframes and the store agree across DST (engine-dst-berlin)", () => {
+    const files = storeFiles(join(STORES, "engine-dst-berlin"));
+    const expected = JSON.parse(readFileSync(join(STORES, "engine-dst-berlin", "expected.json"), "utf8")) as
+        { windows: { from: number; to: number; totals: Record<string, { bytes: string }> }[] };
+    test.each([
+        ["2025-03-31T12:00:00Z", "the day 2 days ago", 0, 24],
+        ["2025-03-31T12:00:00Z", "yesterday", 1, 23],
+        ["2025-03-31T12:00:00Z", "today", 2, 24],
+        ["2025-10-30T12:00:00Z", "the day 5 days ago", 3, 24],
+        ["2025-10-30T12:00:00Z", "the day 4 days ago", 4, 25],
+        ["2025-10-30T12:00:00Z", "the day 3 days ago", 5, 24],
+        ["2025-10-30T12:00:00Z", "the day before yesterday", 6, 24],
+        ["2025-10-30T12:00:00Z", "yesterday", 7, 24],
+    ] as const)("now=%s %p is window %i, %i hours", (now, phrase, wi, hours) => {
+        const r = parseTimeframe({ phrase }, { now: Date.parse(now) / 1000, zone: "Europe/Berlin" });
+        if (!r.ok)
+            throw new Error(r.error);
+        const w = expected.windows[wi];
+        expect([r.timeframe.from, r.timeframe.to]).toEqual([w?.from, w?.to]);
+        expect((r.timeframe.to - r.timeframe.from) / 3600).toBe(hours);
+        // the read plan in Berlin finds the files holding that day
+        const listing = files.map(f => ({ name: f.name, size: f.text.length }));
+        const plan = planRead(listing, r.timeframe, "Europe/Berlin");
+        const planned = files.filter(f => plan.files.some(p => p.name === f.name));
+        const t = totalsFor(readStoreTexts(planned, { windows: [r.timeframe] }), 0);
+        expect(Object.fromEntries(t.rows.map(x => [x.key, x.bytes.toString()])))
+            .toEqual(Object.fromEntries(Object.entries(w?.totals ?? {}).map(([k, v]) => [k, v.bytes])));
     });
 });
