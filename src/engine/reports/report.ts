@@ -164,8 +164,14 @@ export function reportFacts(r: Report): [label: string, value: string][] {
  * rule comment) and bidirectional overrides become visible escapes instead of acting.
  */
 export function oneLine(s: string): string {
-    return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-                     c => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+    let out = "";
+    for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        const hidden = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x200e || c === 0x200f ||
+            (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+        out += hidden ? "\\u" + c.toString(16).padStart(4, "0") : s[i];
+    }
+    return out;
 }
 
 export function rowLabel(row: ReportRow): string {

@@ -15,7 +15,14 @@ const ZONE = "Europe/Berlin";
 interface Ident { source: string; family: string; table: string; chain: string; seq: number; name: string }
 interface Rec { start: number; end: number; ident: Ident; bytes: bigint; packets: bigint }
 
-const esc = (s: string): string => (s === "" ? "-" : s === "-" ? "%2D" : s.replace(/[%\x00-\x20\x7f]/g, c => "%" + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")));
+const esc = (s: string): string => {
+    if (s === "" || s === "-")
+        return s === "" ? "-" : "%2D";
+    return [...s].map(c => {
+        const code = c.codePointAt(0) ?? 0;
+        return code <= 0x20 || code === 0x7f || c === "%" ? "%" + code.toString(16).toUpperCase().padStart(2, "0") : c;
+    }).join("");
+};
 const key = (i: Ident): string => [esc(i.source), esc(i.family), esc(i.table), esc(i.chain), String(i.seq), esc(i.name)].join(" ");
 
 const WWW: Ident = { source: "nft-rule", family: "inet", table: "filter", chain: "forward", seq: 1, name: "www" };
