@@ -2,6 +2,16 @@
 // Streaming reader of the store (docs/store-format.md, version 1). It aggregates while it parses:
 // no object per record, only per-counter exact sums for each wanted window and per-counter
 // typed-array buckets for a series, so that a year of 200 counters fits in a browser tab.
+//
+// Where docs/store-format.md leaves room, this reader decides (the shared fixtures agree):
+// - Inside an interval block, a comment line is ignored and does not count as a data line; a
+//   `c`, `i` or `x` line cuts the block short (reported once, at the block's `i` line, and the
+//   line itself is then read normally); any other line takes a data line's place and spoils
+//   the block (reported at that line).
+// - A torn last line and a block cut by the end of the file at the same time are one torn append.
+// - A file that is not a store file (first line not a `#cta` header) or has another format
+//   version is an error of the whole read: no totals are given rather than partial ones.
+// - Interval times must be below 2^53 and `end > start`; counter ids below 10^9.
 
 import { CounterIdentity, identityKey, unescapeField } from "./identity.ts";
 import { SumArray } from "./sums.ts";

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { STORES, storeFiles } from "./helpers.ts";
 import { join } from "node:path";
-import { readStoreTexts, StoreReader, StoreReadResult } from "../../src/engine/store-reader.ts";
+import { readStoreChunks, readStoreTexts, StoreReader, StoreReadResult } from "../../src/engine/store-reader.ts";
 
 interface Expected {
     error: string | null;
@@ -75,4 +75,17 @@ describe.each(stores)("fixture store %s", name => {
             expected.windows.forEach((_w, i) => expect(totalsByKey(r, i)).toEqual(totalsByKey(whole, i)));
         }
     });
+});
+
+test("readStoreChunks reads async streams of chunks like whole texts", async () => {
+    const files = storeFiles(join(root, "plain"));
+    const windows = [{ from: 0, to: 2 ** 40 }];
+    async function* chunks(text: string): AsyncGenerator<string> {
+        for (let i = 0; i < text.length; i += 1000)
+            yield text.slice(i, i + 1000);
+    }
+    const streamed = await readStoreChunks(files.map(f => ({ name: f.name, chunks: chunks(f.text) })), { windows });
+    const whole = readStoreTexts(files, { windows });
+    expect(totalsByKey(streamed, 0)).toEqual(totalsByKey(whole, 0));
+    expect(Object.keys(totalsByKey(whole, 0)).length).toBeGreaterThan(3);
 });
