@@ -62,6 +62,11 @@ const phraseCases: Case[] = [
     [NY, "2024-02-29T12:00:00Z", "the year 4 years ago", "2020-01-01T05:00:00Z", "2021-01-01T05:00:00Z"],
     [NY, "2024-03-15T12:00:00Z", "last month", "2024-02-01T05:00:00Z", "2024-03-01T05:00:00Z"],
     [BERLIN, "2024-03-15T12:00:00Z", "the week 3 weeks ago", "2024-02-18T23:00:00Z", "2024-02-25T23:00:00Z"],
+    // Santiago de Chile moves its clocks at midnight: 2025-09-07 starts at 01:00
+    ["America/Santiago", "2025-09-07T15:00:00Z", "today", "2025-09-07T04:00:00Z", "2025-09-08T03:00:00Z"],
+    ["America/Santiago", "2025-09-08T15:00:00Z", "yesterday", "2025-09-07T04:00:00Z", "2025-09-08T03:00:00Z"],
+    // a half-hour zone: hours are local clock hours
+    ["Asia/Kolkata", "2025-11-21T10:17:33Z", "this hour", "2025-11-21T09:30:00Z", "2025-11-21T10:30:00Z"],
     // case and spacing do not matter; "the year 2 years ago"
     [BERLIN, "2025-06-15T12:00:00Z", "  THE   Year 2 years AGO ", "2022-12-31T23:00:00Z", "2023-12-31T23:00:00Z"],
     [BERLIN, "2025-06-15T12:00:00Z", "the month 1 month ago", "2025-04-30T22:00:00Z", "2025-05-31T22:00:00Z"],
