@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The .rpm, read with rpm -qp (Debian cannot install it): its file list, modes, owners, config
+flags, dependencies and scriptlets."""
+
+from __future__ import annotations
+
+import tarfile
+import unittest
+
+from test.packaging import common
+from test.packaging.common import PACKAGE, TIMERS, UNITS, run
+
+UNIT_DIR = "/usr/lib/systemd/system"
+
+
+def query(fmt: str, *options: str) -> str:
+    return run(["rpm", "-qp", *options, "--qf", fmt, str(common.build().rpm)]).stdout
+
+
+def expected_files() -> set[str]:
+    """The file list the spec promises, from what the tarball carries."""
+    b = common.build()
+    prefix = f"{PACKAGE}-{common.version()}/"
+    with tarfile.open(b.tarball) as tar:
+        names = [m.name[len(prefix):] for m in tar.getmembers() if m.isfile()]
+    files = {
+        f"/etc/{PACKAGE}", f"/etc/{PACKAGE}/config.json",
+        f"/usr/share/{PACKAGE}", f"/usr/share/{PACKAGE}/config.json",
+        "/usr/share/cockpit/traffic-accounting",
+        f"/usr/share/metainfo/{PACKAGE}.metainfo.xml",
+        f"/usr/lib/systemd/system-preset/80-{PACKAGE}.preset",
+        f"/var/lib/{PACKAGE}",
+    }
+    files |= {f"/usr/share/cockpit/traffic-accounting/{n[5:]}" for n in names if n.startswith("dist/")}
+    if b.source_helper:
+        files |= {f"/usr/libexec/{PACKAGE}", f"/usr/libexec/{PACKAGE}/cta", f"/usr/libexec/{PACKAGE}/cta-helper"}
+        files |= {f"/usr/libexec/{PACKAGE}/cta/{n[11:]}" for n in names
+                  if n.startswith("helper/cta/") and n.endswith(".py")}
+    files |= {f"{UNIT_DIR}/{u}" for u in b.source_units}
+    return files
+
+
+class Rpm(unittest.TestCase):
+    def test_name_arch_version(self) -> None:
+        self.assertEqual(query("%{NAME} %{VERSION} %{ARCH}"), f"{PACKAGE} {common.version()} noarch")
+        self.assertEqual(common.build().rpm.name, f"{PACKAGE}-{common.version()}-1.noarch.rpm")
+
+    def test_file_list(self) -> None:
+        listed = set(run(["rpm", "-qlp", str(common.build().rpm)]).stdout.split())
+        # %doc lands in the distribution's doc directory, whose name differs between rpm builds
+        docs = {f for f in listed if f.startswith(f"/usr/share/doc/{PACKAGE}")}
+        self.assertTrue(any(f.endswith("/README.md") for f in docs), listed)
+        self.assertEqual(listed - docs, expected_files())
+
+    def test_units(self) -> None:
+        missing = [u for u in UNITS if u not in common.build().source_units]
+        if missing:
+            self.skipTest(f"helper/systemd/{missing[0]} is not in the source yet, so the rpm has no units")
+        listed = run(["rpm", "-qlp", str(common.build().rpm)]).stdout.split()
+        for unit in UNITS:
+            self.assertIn(f"{UNIT_DIR}/{unit}", listed)
+
+    def test_modes_owners_and_config(self) -> None:
+        rows = query("[%{FILEMODES:perms} %{FILEUSERNAME}:%{FILEGROUPNAME} %{FILEFLAGS:fflags}|%{FILENAMES}\n]")
+        files: dict[str, list[str]] = {}
+        for row in rows.splitlines():
+            head, name = row.split("|")
+            files[name] = head.split()
+        self.assertEqual(files[f"/var/lib/{PACKAGE}"][:2], ["drwxr-xr-x", "root:root"])
+        self.assertEqual(files[f"/etc/{PACKAGE}"][:2], ["drwxr-xr-x", "root:root"])
+        # %config(noreplace): an admin's or the page's changes survive upgrades (.rpmnew)
+        self.assertEqual(files[f"/etc/{PACKAGE}/config.json"], ["-rw-r--r--", "root:root", "cn"])
+        for name, (mode, owner, *_) in files.items():
+            with self.subTest(file=name):
+                self.assertEqual(owner, "root:root")
+                if name.endswith("/cta-helper"):
+                    self.assertEqual(mode, "-rwxr-xr-x")
+                elif not mode.startswith("d"):
+                    self.assertEqual(mode, "-rw-r--r--")
+        self.assertEqual(run(["rpm", "-qp", "--configfiles", str(common.build().rpm)]).stdout.split(),
+                         [f"/etc/{PACKAGE}/config.json"])
+
+    def test_dependencies(self) -> None:
+        requires = run(["rpm", "-qp", "--requires", str(common.build().rpm)]).stdout.splitlines()
+        self.assertIn("cockpit-bridge", requires)
+        self.assertIn("python3", requires)
+        recommends = run(["rpm", "-qp", "--recommends", str(common.build().rpm)]).stdout.split()
+        self.assertEqual(recommends, ["nftables"])
+
+    def test_preset_enables_the_timers(self) -> None:
+        preset = run(["sh", "-c", f"rpm2cpio {common.build().rpm} | cpio -i --quiet --to-stdout "
+                                  f"./usr/lib/systemd/system-preset/80-{PACKAGE}.preset"]).stdout
+        self.assertEqual(preset.split("\n"), [f"enable {t}" for t in TIMERS] + [""])
+
+    def test_scriptlets(self) -> None:
+        scripts = run(["rpm", "-qp", "--scripts", str(common.build().rpm)]).stdout
+        sections: dict[str, str] = {}
+        current = ""
+        for line in scripts.splitlines():
+            if line.endswith("scriptlet (using /bin/sh):"):
+                current = line.split()[0]
+                sections[current] = ""
+            elif current:
+                sections[current] += line + "\n"
+        self.assertEqual(sorted(sections), ["postinstall", "postuninstall", "preuninstall"])
+        timers = " ".join(TIMERS)
+        # install: enable by preset, then start; erase: stop and disable; upgrade: restart
+        self.assertRegex(sections["postinstall"], rf"preset[^\n]*{timers}")
+        self.assertRegex(sections["postinstall"], r"systemctl start")
+        self.assertRegex(sections["preuninstall"], rf"(disable --now|remove-system-units)[^\n]*{timers}")
+        self.assertRegex(sections["postuninstall"], rf"(try-restart|mark-restart-system-units)[^\n]*{timers}")
+        for name, body in sections.items():
+            with self.subTest(scriptlet=name):
+                # never a service, and nothing that fails the transaction without systemd
+                self.assertNotIn(".service", body)
+                p = run(["sh", "-n", "-c", body], check=False)
+                self.assertEqual(p.returncode, 0, p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

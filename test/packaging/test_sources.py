@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The packaging sources themselves: versions that agree, the AppStream metainfo, the default
+configuration, the Debian control data, and a `make dist` tarball that is the same byte for byte
+when built twice."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import unittest
+import xml.etree.ElementTree as ET
+
+from test.packaging import common
+from test.packaging.common import PACKAGE, REPO, run
+
+PACKAGING = REPO / "packaging"
+METAINFO = PACKAGING / f"{PACKAGE}.metainfo.xml"
+SPEC = PACKAGING / f"{PACKAGE}.spec"
+DEBIAN = PACKAGING / "debian"
+
+
+class Versions(unittest.TestCase):
+    def test_spec_changelog_and_metainfo_follow_package_json(self) -> None:
+        v = common.version()
+        self.assertRegex(SPEC.read_text(), rf"(?m)^Version:\s+{re.escape(v)}$")
+        first = (DEBIAN / "changelog").read_text().splitlines()[0]
+        self.assertTrue(first.startswith(f"{PACKAGE} ({v}-"), first)
+        releases = [r.get("version") for r in ET.parse(METAINFO).getroot().iter("release")]
+        self.assertEqual(releases[:1], [v])
+
+
+class Metainfo(unittest.TestCase):
+    def test_validates(self) -> None:
+        p = run(["appstreamcli", "validate", "--no-net", "--pedantic", str(METAINFO)], check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertNotRegex(p.stdout, r"(?m)^[EW]:", p.stdout)
+
+    def test_is_a_cockpit_addon(self) -> None:
+        root = ET.parse(METAINFO).getroot()
+        self.assertEqual(root.tag, "component")
+        self.assertEqual(root.get("type"), "addon")
+        self.assertEqual(root.findtext("extends"), "org.cockpit_project.cockpit")
+        launchable = root.find("launchable")
+        assert launchable is not None
+        self.assertEqual(launchable.get("type"), "cockpit-manifest")
+        manifest = json.loads((REPO / "src" / "manifest.json").read_text())
+        self.assertEqual(launchable.text, manifest.get("name", "traffic-accounting"))
+
+
+class DefaultConfiguration(unittest.TestCase):
+    def test_is_the_helpers_documented_defaults(self) -> None:
+        shipped = json.loads((PACKAGING / "config.json").read_text())
+        self.assertEqual(shipped.get("version"), 1)
+        self.assertEqual(shipped["retention"], {"detail_days": 7, "hourly_days": 400, "daily_days": None})
+        if not (REPO / "helper" / "cta" / "config.py").exists():
+            self.skipTest("helper/cta/config.py is not there to compare with")
+        # The helper reads it exactly as it reads no file at all.
+        code = ("import json, sys; sys.path.insert(0, 'helper'); from cta import config;"
+                "c = config.parse_config(json.load(open('packaging/config.json')));"
+                "print(c == config.defaults())")
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+        self.assertEqual(out.stdout.strip(), "True", out.stderr)
+
+
+class Debian(unittest.TestCase):
+    def test_control(self) -> None:
+        control = (DEBIAN / "control").read_text()
+        self.assertIn("debhelper-compat (= 13)", control)
+        self.assertRegex(control, r"(?m)^Architecture: all$")
+        depends = re.search(r"(?ms)^Depends:(.*?)^\S", control)
+        assert depends is not None
+        self.assertEqual([d.strip() for d in depends.group(1).split(",") if d.strip()],
+                         ["cockpit-bridge", "python3", "${misc:Depends}"])
+        self.assertRegex(control, r"(?m)^Recommends: nftables,?$")
+
+    def test_built_deb_fields(self) -> None:
+        deb = str(common.build().deb)
+        fields = {f: run(["dpkg-deb", "-f", deb, f]).stdout.strip()
+                  for f in ("Package", "Architecture", "Depends", "Recommends")}
+        self.assertEqual(fields, {"Package": PACKAGE, "Architecture": "all",
+                                  "Depends": "cockpit-bridge, python3", "Recommends": "nftables"})
+
+    def test_built_deb_contents(self) -> None:
+        listing = run(["dpkg-deb", "-c", str(common.build().deb)]).stdout
+        rows = {line.split()[-1].lstrip("."): line.split()[:2] for line in listing.splitlines()}
+        self.assertEqual(rows[f"/var/lib/{PACKAGE}/"], ["drwxr-xr-x", "root/root"])
+        self.assertEqual(rows[f"/etc/{PACKAGE}/"], ["drwxr-xr-x", "root/root"])
+        self.assertIn("/usr/share/cockpit/traffic-accounting/manifest.json", rows)
+        self.assertIn(f"/usr/share/metainfo/{PACKAGE}.metainfo.xml", rows)
+        self.assertIn(f"/usr/share/{PACKAGE}/config.json", rows)
+        # the configuration is the admin's from the first installation on: not in the package
+        self.assertNotIn(f"/etc/{PACKAGE}/config.json", rows)
+        for unit in common.build().source_units:
+            self.assertIn(f"/lib/systemd/system/{unit}", rows)
+        for name, (mode, owner) in rows.items():
+            with self.subTest(file=name):
+                self.assertEqual(owner, "root/root")
+                if name.startswith(f"/usr/libexec/{PACKAGE}/cta/") and name.endswith(".py"):
+                    self.assertEqual(mode, "-rw-r--r--")
+
+    def test_maintainer_scripts_are_shell_that_parses(self) -> None:
+        for script in ("postinst", "postrm"):
+            with self.subTest(script=script):
+                path = DEBIAN / script
+                self.assertTrue(path.stat().st_mode & 0o111, f"{script} is not executable")
+                self.assertEqual(run(["sh", "-n", str(path)], check=False).returncode, 0)
+        self.assertTrue((DEBIAN / "rules").stat().st_mode & 0o111)
+
+
+class Spdx(unittest.TestCase):
+    def test_every_file_that_can_carry_a_comment_has_the_line(self) -> None:
+        files = [SPEC, METAINFO, DEBIAN / "rules", DEBIAN / "postinst", DEBIAN / "postrm",
+                 *sorted((REPO / "test" / "packaging").glob("*.py"))]
+        for path in files:
+            with self.subTest(file=str(path.relative_to(REPO))):
+                self.assertIn("SPDX-License-Identifier: LGPL-2.1-or-later", "".join(path.read_text().splitlines(True)[:3]))
+
+
+class Dist(unittest.TestCase):
+    def test_reproducible(self) -> None:
+        """Two builds of the tarball, under different umasks, give the same bytes."""
+        b = common.build()
+        for attempt in range(3):
+            before = common.head()
+            first, second = b.work / "dist-a.tar.xz", b.work / "dist-b.tar.xz"
+            for tarball, umask in ((first, 0o022), (second, 0o077)):
+                run(["make", "-C", str(REPO), "--no-print-directory", "dist", f"TARFILE={tarball}"], umask=umask)
+            if common.head() == before:
+                break       # otherwise someone committed in between: build again
+        self.assertEqual(common.sha256(first), common.sha256(second))
+
+    def test_carries_the_built_page_and_packaging(self) -> None:
+        names = set(run(["tar", "-tf", str(common.build().tarball)]).stdout.split())
+        top = f"{PACKAGE}-{common.version()}/"
+        for name in ("dist/manifest.json", "dist/index.js", "packaging/config.json",
+                     f"packaging/{PACKAGE}.spec", "packaging/debian/rules", "Makefile"):
+            self.assertIn(top + name, names)
+        self.assertFalse([n for n in names if "/node_modules/" in n])
+
+    def test_no_build_products_in_the_work_tree(self) -> None:
+        common.build()
+        new = sorted(set(p.name for p in REPO.iterdir()) - common.REPO_ROOT_BEFORE)
+        self.assertEqual([n for n in new if n in ("debian", ".dist-tmp", "rpmbuild") or
+                          re.fullmatch(rf"{PACKAGE}[-_].*\.(deb|rpm|buildinfo|changes|tar\.xz)", n)], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
