@@ -220,7 +220,9 @@ describe("hostile names in every format", () => {
         const text = renderText(r);
         const lines = text.split("\n");
         const table = lines.filter(l => l.startsWith("|") || l.startsWith("+"));
-        const widths = new Set(table.map(l => [...l.replace(/ +$/, "")].length));
+        // terminal columns: CJK ideographs and emoji take two
+        const cols = (l: string) => [...l].length + (l.match(/[\u4e00-\u9fff\u{1F300}-\u{1FAFF}]/gu)?.length ?? 0);
+        const widths = new Set(table.map(cols));
         // every table line has the same width (trailing blanks trimmed only on empty rows)
         expect(table.every(l => l.endsWith("|") || l.endsWith("+"))).toBe(true);
         expect(widths.size).toBe(1);

@@ -6,8 +6,23 @@ import { formatMoney } from "../money.ts";
 import { formatBytes } from "../quantity.ts";
 import { Report, oneLine, reportFacts, reportHeading, rowLabel } from "./report.ts";
 
+/** Terminal columns of one code point: 0 for combining marks, 2 for wide East Asian and emoji. */
+function columns(cp: number): number {
+    if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f))
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
+        (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1faff) || (cp >= 0x20000 && cp <= 0x3fffd))
+        return 2;
+    return 1;
+}
+
+/** Width in a monospaced terminal, so that names in CJK or with emoji keep the box aligned. */
 function width(s: string): number {
-    return [...s].length;
+    let w = 0;
+    for (const ch of s)
+        w += columns(ch.codePointAt(0) ?? 0);
+    return w;
 }
 
 function padRight(s: string, w: number): string {
