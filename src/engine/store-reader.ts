@@ -63,6 +63,8 @@ export interface FileSummary {
     superseded: boolean;
     lines: number;
     blocks: number;
+    /** Text fed, in UTF-16 code units: the file's size in bytes for ASCII text (names in other
+     *  scripts make it a little smaller); counting UTF-8 bytes would cost a pass over the text. */
     bytesRead: number;
 }
 
