@@ -429,6 +429,17 @@ export class FileParser {
         }
         const len = chunk.length;
         while (pos < len) {
+            if (this.inBlock) {
+                // most lines are data lines inside a block: parse them in one pass when they are plain
+                const c0 = chunk.charCodeAt(pos);
+                if (c0 >= 48 && c0 <= 57) {
+                    const next = this.fastDataLine(chunk, pos, len);
+                    if (next > 0) {
+                        pos = next;
+                        continue;
+                    }
+                }
+            }
             const nl = chunk.indexOf("\n", pos);
             if (nl < 0) {
                 this.carry = chunk.slice(pos);
@@ -664,6 +675,59 @@ export class FileParser {
             this.reader.skippedLines += this.blockGood + 1;
             this.inBlock = false;
         }
+    }
+
+    /**
+     * Parses a well-formed data line of small numbers at s[a..) through its "\n" in one pass and
+     * returns the index after it; returns -1, having changed nothing, for anything else (the
+     * general path then reads the line and reports what is wrong with it).
+     */
+    private fastDataLine(s: string, a: number, len: number): number {
+        let i = a;
+        let c = 0;
+        let id = 0;
+        while (i < len && (c = s.charCodeAt(i) - 48) >= 0 && c <= 9) {
+            id = id * 10 + c;
+            i++;
+        }
+        let n = i - a;
+        if (n > 9 || (n > 1 && s.charCodeAt(a) === 48) || i >= len || s.charCodeAt(i) !== 32)
+            return -1;
+        let start = ++i;
+        let bytes = 0;
+        while (i < len && (c = s.charCodeAt(i) - 48) >= 0 && c <= 9) {
+            bytes = bytes * 10 + c;
+            i++;
+        }
+        n = i - start;
+        if (n === 0 || n > 15 || (n > 1 && s.charCodeAt(start) === 48) || i >= len || s.charCodeAt(i) !== 32)
+            return -1;
+        start = ++i;
+        let packets = 0;
+        while (i < len && (c = s.charCodeAt(i) - 48) >= 0 && c <= 9) {
+            packets = packets * 10 + c;
+            i++;
+        }
+        n = i - start;
+        if (n === 0 || n > 15 || (n > 1 && s.charCodeAt(start) === 48) || i >= len || s.charCodeAt(i) !== 10)
+            return -1;
+        const dense = this.lookup(id);
+        if (dense < 0)
+            return -1;
+        this.lineNo++;
+        const k = this.blockHave++;
+        this.blockGood++;
+        this.bufIds[k] = dense;
+        this.bufBytes[k] = bytes;
+        this.bufPackets[k] = packets;
+        if (this.blockHave === this.blockWant) {
+            this.inBlock = false;
+            if (this.blockBad)
+                this.reader.skippedLines += this.blockGood + 1;
+            else
+                this.commitBlock();
+        }
+        return i + 1;
     }
 
     private dataLine(s: string, a: number, b: number): void {
