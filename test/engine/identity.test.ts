@@ -4,6 +4,7 @@
 
 import { displayName, escapeField, identityKey, unescapeField } from "../../src/engine/identity.ts";
 import * as engine from "../../src/engine/index.ts";
+import { prng } from "./helpers.ts";
 
 describe("escaping", () => {
     test.each([
@@ -50,4 +51,19 @@ test("the index exports the engine's entry points", () => {
                         "formatIpacsum", "applyCosts", "validateCostPlan", "buildReport", "renderText", "renderHtml",
                         "renderCsv", "renderJson", "percentile95", "billingCycle"])
         expect(typeof (engine as Record<string, unknown>)[name]).toBe("function");
+});
+
+test("random strings survive escaping, as one token without spaces or control characters", () => {
+    const rnd = prng(7);
+    const pool = [..."ab -%\n\t\r\x7f\x00é流🚦<>\"',=+", "%2D", "-"];
+    for (let k = 0; k < 2000; k++) {
+        let s = "";
+        const n = Math.floor(rnd() * 8);
+        for (let i = 0; i < n; i++)
+            s += pool[Math.floor(rnd() * pool.length)];
+        const token = escapeField(s);
+        expect(token).not.toBe("");
+        expect([...token].some(c => (c.codePointAt(0) ?? 0) <= 0x20 || c === "\x7f")).toBe(false);
+        expect(unescapeField(token)).toBe(s);
+    }
 });
