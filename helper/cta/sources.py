@@ -73,10 +73,18 @@ def _table_selected(family: str, table: str, names: list[str]) -> bool:
 
 
 @dataclass
+class NftChain:
+    table_handle: int
+    chain_handle: int
+    rule_handles: list[int] = field(default_factory=list)     # every rule, in ruleset order
+
+
+@dataclass
 class NftRuleset:
     counters: list[Reading]
     rules: list[Reading]
     flowtables: list[dict[str, Any]]
+    chains: dict[tuple[str, str, str], NftChain] = field(default_factory=dict)
 
 
 def parse_nft_json(text: str, tables: list[str] | None = None,
@@ -105,6 +113,11 @@ def parse_nft_json(text: str, tables: list[str] | None = None,
                                             u64(c.get("bytes", 0)), u64(c.get("packets", 0)), handle))
         elif "rule" in item:
             r = item["rule"]
+            ck = (r["family"], r["table"], r["chain"])
+            nc = out.chains.get(ck)
+            if nc is None:
+                nc = out.chains[ck] = NftChain(table_handles.get(ck[:2], 0), chain_handles.get(ck, 0))
+            nc.rule_handles.append(r.get("handle", 0))
             comment = r.get("comment")
             if rule_tables is None or not isinstance(comment, str):
                 continue
@@ -185,11 +198,19 @@ def offload_warnings(flowtables: list[dict[str, Any]],
 _SAVE_RULE = re.compile(r"^\[(\d+):(\d+)\]\s+-A\s+(\S+)\s+(.*)$")
 
 
-def parse_iptables_save(text: str, source: str, family: str, chains: list[str]) -> list[Reading]:
-    """Rules with a comment from `iptables-save -c` output (`[packets:bytes] -A CHAIN ...`)."""
+def parse_iptables_save(text: str, source: str, family: str, chains: list[str],
+                        nft: dict[tuple[str, str, str], NftChain] | None = None) -> list[Reading]:
+    """Rules with a comment from `iptables-save -c` output (`[packets:bytes] -A CHAIN ...`).
+
+    With `nft` (the chains of `nft -j list ruleset`, for the iptables-nft back end) each rule
+    gets its kernel handle as nft sees it, so a flushed and reloaded rule set is recognised as
+    a reset even when the new values are above the old ones.
+    """
     out: list[Reading] = []
     table = ""
     seqs: dict[tuple[str, str, str], int] = {}
+    positions: dict[tuple[str, str], int] = {}
+    placed: list[tuple[int, tuple[str, str], int]] = []    # (index in out, chain, position)
     for line in text.splitlines():
         if line.startswith("*"):
             table = line[1:].strip()
@@ -198,6 +219,8 @@ def parse_iptables_save(text: str, source: str, family: str, chains: list[str]) 
         if not m:
             continue
         packets, nbytes, chain, rest = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
+        pos = positions.get((table, chain), 0)
+        positions[(table, chain)] = pos + 1
         if chains and chain not in chains:
             continue
         try:
@@ -213,8 +236,19 @@ def parse_iptables_save(text: str, source: str, family: str, chains: list[str]) 
             continue
         k = (table, chain, comment)
         seqs[k] = seqs.get(k, 0) + 1
+        placed.append((len(out), (table, chain), pos))
         out.append(Reading(Identity(source, family, table, chain, seqs[k], comment),
                            nbytes % U64, packets % U64, ""))
+    if nft:
+        for index, (table, chain), pos in placed:
+            nc = nft.get((family, table, chain))
+            if nc is None:
+                continue
+            handle = f"{nc.table_handle}/{nc.chain_handle}"
+            if len(nc.rule_handles) == positions[(table, chain)]:
+                handle += f"/{nc.rule_handles[pos]}"
+            r = out[index]
+            out[index] = Reading(r.ident, r.bytes, r.packets, handle)
     return out
 
 
@@ -262,19 +296,33 @@ def _which(tool: str) -> str | None:
     return shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
 
 
-def read_nft(cfg: Config) -> tuple[SourceResult, SourceResult, list[OffloadWarning]]:
+def nft_ruleset() -> NftRuleset | None:
+    """The whole ruleset, for the kernel handles of iptables-nft rules; None if unreadable."""
+    nft = _which("nft")
+    if nft is None:
+        return None
+    code, out, _ = _run([nft, "-j", "list", "ruleset"])
+    if code != 0:
+        return None
+    try:
+        return parse_nft_json(out, None, None)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def read_nft(cfg: Config) -> tuple[SourceResult, SourceResult, list[OffloadWarning], NftRuleset | None]:
     counters = SourceResult("nft_counters", "disabled")
     rules = SourceResult("nft_rules", "disabled")
     warnings: list[OffloadWarning] = []
     want_c, want_r = cfg.source("nft_counters").enabled, cfg.source("nft_rules").enabled
     if not want_c and not want_r:
-        return counters, rules, warnings
+        return counters, rules, warnings, None
     nft = _which("nft")
     enabled = [r for r, want in ((counters, want_c), (rules, want_r)) if want]
     if nft is None:
         for r in enabled:
             r.status, r.note = "missing", "nft is not installed; skipped"
-        return counters, rules, warnings
+        return counters, rules, warnings, None
     code, out, err = _run([nft, "-j", "list", "ruleset"])
     if code != 0:
         status = "needs-root" if _permission_problem(err) else "error"
@@ -282,14 +330,14 @@ def read_nft(cfg: Config) -> tuple[SourceResult, SourceResult, list[OffloadWarni
                 else f"nft -j list ruleset failed: {err.strip() or code}")
         for r in enabled:
             r.status, r.note = status, note
-        return counters, rules, warnings
+        return counters, rules, warnings, None
     try:
         rs = parse_nft_json(out, cfg.source("nft_counters").names if want_c else None,
                             cfg.source("nft_rules").names if want_r else None)
     except (ValueError, KeyError, TypeError) as e:
         for r in enabled:
             r.status, r.note = "error", f"cannot parse nft -j output: {e}"
-        return counters, rules, warnings
+        return counters, rules, warnings, None
     if want_c:
         counters.status, counters.readings, counters.collected = "ok", rs.counters, ["nft-counter"]
         counters.tools = [nft]
@@ -299,7 +347,7 @@ def read_nft(cfg: Config) -> tuple[SourceResult, SourceResult, list[OffloadWarni
     if rs.flowtables:
         code, text, _ = _run([nft, "list", "flowtables"])
         warnings = offload_warnings(rs.flowtables, flowtable_flags_from_text(text) if code == 0 else {})
-    return counters, rules, warnings
+    return counters, rules, warnings, rs
 
 
 def _iptables_tools(family: str) -> list[tuple[str, str]]:
@@ -319,7 +367,7 @@ def _iptables_tools(family: str) -> list[tuple[str, str]]:
     return found
 
 
-def read_iptables(cfg: Config, family: str) -> SourceResult:
+def read_iptables(cfg: Config, family: str, nft: list[NftRuleset | None]) -> SourceResult:
     key = "iptables" if family == "ip" else "ip6tables"
     sc = cfg.source(key)
     res = SourceResult(key, "disabled")
@@ -339,7 +387,12 @@ def read_iptables(cfg: Config, family: str) -> SourceResult:
             else:
                 notes.append(f"{os.path.basename(tool)} failed: {err.strip() or code}")
             continue
-        res.readings.extend(parse_iptables_save(out, source, family, sc.names))
+        chains = None
+        if source == "iptables" and "-A " in out:
+            if nft[0] is None:
+                nft[0] = nft_ruleset()
+            chains = nft[0].chains if nft[0] is not None else None
+        res.readings.extend(parse_iptables_save(out, source, family, sc.names, chains))
         res.collected.append(f"{source}:{family}")
         res.tools.append(tool)
     if res.collected:
@@ -363,6 +416,9 @@ def read_interfaces_source(cfg: Config) -> SourceResult:
 
 
 def read_all(cfg: Config) -> tuple[list[SourceResult], list[OffloadWarning]]:
-    c, r, warnings = read_nft(cfg)
-    results = [c, r, read_iptables(cfg, "ip"), read_iptables(cfg, "ip6"), read_interfaces_source(cfg)]
+    c, r, warnings, rs = read_nft(cfg)
+    # the nft ruleset also gives the kernel handles of iptables-nft rules (parse_iptables_save)
+    shared: list[NftRuleset | None] = [rs]
+    results = [c, r, read_iptables(cfg, "ip", shared), read_iptables(cfg, "ip6", shared),
+               read_interfaces_source(cfg)]
     return results, warnings

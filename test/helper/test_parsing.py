@@ -135,6 +135,19 @@ class IptablesSave(unittest.TestCase):
         self.assertEqual(values(parse_iptables_save(data("ip6tables-nft-save.txt"), "iptables", "ip6", [])),
                          {Identity("iptables", "ip6", "filter", "INPUT", 1, "www"): (0, 0)})
 
+    def test_nft_backend_rules_get_kernel_handles(self) -> None:
+        chains = parse_nft_json(data("nft-iptables-nft.json"), None, None).chains
+        got = {r.ident.name if r.ident.seq == 1 else f"{r.ident.name}#{r.ident.seq}": r.handle for r in
+               parse_iptables_save(data("iptables-nft-save.txt"), "iptables", "ip", [], chains)}
+        doc = json.loads(data("nft-iptables-nft.json"))
+        table = next(i["table"]["handle"] for i in doc["nftables"] if "table" in i)
+        chain = {i["chain"]["name"]: i["chain"]["handle"] for i in doc["nftables"] if "chain" in i}
+        rules = [i["rule"]["handle"] for i in doc["nftables"] if "rule" in i and i["rule"]["chain"] == "INPUT"]
+        self.assertEqual(got["www"], f"{table}/{chain['INPUT']}/{rules[0]}")
+        self.assertEqual(got['dns "quoted" and spaces'], f"{table}/{chain['INPUT']}/{rules[2]}")
+        self.assertTrue(got["<img src=x onerror=alert(1)>"].startswith(f"{table}/{chain['ACCT']}/"))
+        self.assertEqual(got["mangled"], "")          # that table was not in the recorded nft output
+
     def test_chain_limit(self) -> None:
         got = parse_iptables_save(data("iptables-nft-save.txt"), "iptables", "ip", ["ACCT"])
         self.assertEqual([r.ident.chain for r in got], ["ACCT"])
