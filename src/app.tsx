@@ -1,33 +1,321 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The Traffic Accounting page: its frame and, until data arrives, its empty state.
-import { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
-import { Content } from "@patternfly/react-core/dist/esm/components/Content/index.js";
-import { Card, CardBody } from "@patternfly/react-core/dist/esm/components/Card/index.js";
-import { EmptyState, EmptyStateBody } from "@patternfly/react-core/dist/esm/components/EmptyState/index.js";
-import { Title } from "@patternfly/react-core/dist/esm/components/Title/index.js";
-import { ChartLineIcon } from "@patternfly/react-icons/dist/esm/icons/chart-line-icon.js";
-import { _ } from "./host/i18n.ts";
+// The Traffic Accounting page: reads the view from the URL, the data through src/host/, lets the
+// engine compute, and lays out the toolbar, status, graph and totals. Actions that write (collect,
+// compact, settings) run the helper with superuser and are disabled, with the reason, without it.
+import { useCallback, useEffect, useMemo, useState } from "react";
+import {
+    Alert, AlertActionCloseButton, AlertGroup, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Content, Flex,
+    FlexItem, FormSelect, FormSelectOption, Page, PageSection, Progress, Spinner, TextInput, Title, Tooltip,
+} from "./pf.ts";
+import { _, format, userLocale } from "./host/i18n.ts";
+import { useViewState } from "./host/location.ts";
+import { useAdminAccess, type AdminAccess } from "./host/privileges.ts";
+import { helperStatus, hostName, type HelperStatus } from "./host/status.ts";
+import { readConfig, type ConfigText } from "./host/config.ts";
+import { runHelper } from "./host/helper.ts";
+import { compileFilter } from "./engine/filter.ts";
+import { totalsFor } from "./engine/totals.ts";
+import { toColumns, sumColumns } from "./engine/series.ts";
+import { billedBitsPerSecond } from "./engine/costs.ts";
+import { percentile95 } from "./engine/series.ts";
+import { buildReport, type Report } from "./engine/reports/report.ts";
+import { parseConfig, type ParsedConfig } from "./config-model.ts";
+import { useTrafficData, type TrafficData } from "./traffic-data.ts";
+import { quantityOptions, type GraphInterval, type ViewState } from "./view-state.ts";
+import { ViewToolbar } from "./components/view-toolbar.tsx";
+import { TotalsTable } from "./components/totals-table.tsx";
+import { TrafficGraph, type GraphLine } from "./components/traffic-graph.tsx";
+import { StatusAlerts } from "./components/status-alerts.tsx";
+import { EmptyStore } from "./components/empty-store.tsx";
+import { CompactDialog } from "./components/compact-dialog.tsx";
+import { SettingsDialog } from "./components/settings-dialog.tsx";
+import { ExportMenu } from "./components/export-menu.tsx";
+
+interface Toast {
+    key: number;
+    variant: "success" | "danger";
+    title: string;
+    detail?: string;
+}
+
+function useDateFormat(locale: string): (t: number) => string {
+    return useMemo(() => {
+        const fmt = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "medium" });
+        return (t: number) => fmt.format(new Date(t * 1000));
+    }, [locale]);
+}
+
+function adminReason(access: AdminAccess): string | null {
+    if (access === "allowed")
+        return null;
+    if (access === "unknown")
+        return _("Checking administrative access…");
+    return _("This needs administrative access. Turn it on in the top bar (Limited access).");
+}
+
+/** A button for an action that writes: disabled with the reason when not allowed. */
+function AdminButton({ access, onClick, children, variant = "secondary", isLoading = false }: {
+    access: AdminAccess; onClick: () => void; children: string; variant?: "primary" | "secondary"; isLoading?: boolean;
+}) {
+    const reason = adminReason(access);
+    const button = (
+        <Button variant={variant} onClick={onClick} isAriaDisabled={reason !== null} isLoading={isLoading}>{children}</Button>
+    );
+    return reason ? <Tooltip content={reason}>{button}</Tooltip> : button;
+}
+
+function percentileBasis(interval: Exclude<GraphInterval, "auto">): string {
+    switch (interval) {
+    case "5m": return _("5-minute rates");
+    case "hour": return _("hourly rates");
+    case "day": return _("daily rates");
+    case "week": return _("weekly rates");
+    default: return _("monthly rates");
+    }
+}
 
 export function App() {
+    const [view, setView] = useViewState();
+    const access = useAdminAccess();
+    const locale = userLocale();
+    const formatTime = useDateFormat(locale);
+    const [reload, setReload] = useState(0);
+    const [status, setStatus] = useState<HelperStatus | null>(null);
+    const [statusError, setStatusError] = useState<string | null>(null);
+    const [config, setConfig] = useState<{ file: ConfigText; parsed: ParsedConfig } | null>(null);
+    const [configError, setConfigError] = useState<string | null>(null);
+    const [host, setHost] = useState("");
+    const [collecting, setCollecting] = useState(false);
+    const [dialog, setDialog] = useState<"compact" | "settings" | null>(null);
+    const [toasts, setToasts] = useState<Toast[]>([]);
+
+    const toast = useCallback((variant: Toast["variant"], title: string, detail?: string) => {
+        setToasts(list => [...list, { key: Date.now() + Math.random(), variant, title, detail }]);
+    }, []);
+
+    useEffect(() => {
+        hostName().then(setHost, () => setHost(""));
+    }, []);
+
+    useEffect(() => {
+        helperStatus().then(s => { setStatus(s); setStatusError(null) }, (e: Error) => setStatusError(e.message));
+        readConfig().then(file => { setConfig({ file, parsed: parseConfig(file.text) }); setConfigError(null) },
+                          (e: Error) => setConfigError(e.message));
+    }, [reload]);
+
+    const plan = config?.parsed.settings.costs ?? null;
+    const needFiveMinutes = plan?.percentile95 !== undefined;
+    const traffic = useTrafficData(view.timeframe, needFiveMinutes ? "5m" : view.interval, reload);
+    const data: TrafficData | null = traffic.state === "ready" ? traffic.data : traffic.previous;
+
+    const filter = useMemo(() => compileFilter(view.filter, { caseInsensitive: view.caseInsensitive }), [view.filter, view.caseInsensitive]);
+    const quantity = useMemo(() => quantityOptions(view.units, locale), [view.units, locale]);
+    const totals = useMemo(() => (data ? totalsFor(data.result, 0, filter.ok ? filter.filter : undefined) : null), [data, filter]);
+
+    const chargedP95 = useMemo(() => {
+        if (!data?.result.series || !totals || !needFiveMinutes || data.interval !== "5m")
+            return undefined;
+        const columns = toColumns(data.result.series, totals.rows.map(r => r.index), "bytes-per-second");
+        return billedBitsPerSecond(percentile95(sumColumns(columns.ys, columns.x.length)));
+    }, [data, totals, needFiveMinutes]);
+
+    const report: Report | null = useMemo(() => {
+        if (!data || !totals)
+            return null;
+        return buildReport({
+            host: host || "localhost",
+            generatedAt: Math.floor(Date.now() / 1000),
+            locale,
+            timeframe: data.timeframe,
+            totals,
+            groups: config?.parsed.settings.groups ?? [],
+            plan,
+            quantity,
+            ...(chargedP95 === undefined ? {} : { percentile95BitsPerSecond: chargedP95 }),
+        });
+    }, [data, totals, host, locale, config, plan, quantity, chargedP95]);
+
+    const graph = useMemo(() => {
+        if (!data?.result.series || !totals)
+            return null;
+        const series = data.result.series;
+        const byKey = new Map(totals.rows.map(r => [r.key, r]));
+        const chosen = view.selected.map(k => byKey.get(k)).filter(r => r !== undefined);
+        let lines: GraphLine[];
+        if (chosen.length > 0) {
+            const columns = toColumns(series, chosen.map(r => r.index), "bytes-per-second");
+            lines = chosen.map((r, i) => ({ label: r.name, values: columns.ys[i] as Float64Array }));
+            return { x: columns.x, lines };
+        }
+        const columns = toColumns(series, totals.rows.map(r => r.index), "bytes-per-second");
+        const label = view.filter ? format(_("Total of rules matching $0"), view.filter) : _("Total of all rules");
+        return { x: columns.x, lines: [{ label, values: sumColumns(columns.ys, columns.x.length) }] };
+    }, [data, totals, view.selected, view.filter]);
+
+    const collectNow = () => {
+        setCollecting(true);
+        runHelper("collect", [], { admin: true })
+                .then(() => { toast("success", _("Counters collected")); setReload(n => n + 1) },
+                      (e: Error) => toast("danger", _("Collecting failed"), e.message))
+                .finally(() => setCollecting(false));
+    };
+
+    const zoom = useCallback((from: number, to: number) => {
+        const stamp = (t: number) => {
+            const d = new Date(t * 1000);
+            const two = (n: number) => String(n).padStart(2, "0");
+            return `${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}`;
+        };
+        // The end is exclusive; an abbreviated end would mean "through the end of that second".
+        setView({ timeframe: `${stamp(from)} - ${stamp(to - 1)}` }, true);
+    }, [setView]);
+
+    const timeframeError = traffic.state === "bad-timeframe" ? traffic.error.error : null;
+    const resolved = data && traffic.state !== "bad-timeframe"
+        ? `${data.timeframe.phrase ? `${data.timeframe.phrase}: ` : ""}${formatTime(data.timeframe.from)} – ${formatTime(data.timeframe.to)}`
+        : null;
+    const storeEmpty = data !== null && data.listing.files.length === 0;
+    const now = Math.floor(Date.now() / 1000);
+
     return (
         <Page className="no-masthead-sidebar" isContentFilled>
-            <PageSection hasBodyWrapper={false}>
-                <Title headingLevel="h1" size="2xl">{_("Traffic Accounting")}</Title>
-                <Content component="p">
-                    {_("Bytes and packets counted by each accounting rule, what they cost, and how they moved over time.")}
-                </Content>
+            <AlertGroup isToast isLiveRegion>
+                {toasts.map(t => (
+                    <Alert key={t.key} variant={t.variant} title={t.title} timeout={t.variant === "success" ? 8000 : 0}
+                           onTimeout={() => setToasts(list => list.filter(x => x.key !== t.key))}
+                           actionClose={<AlertActionCloseButton onClose={() => setToasts(list => list.filter(x => x.key !== t.key))} />}>
+                        {t.detail}
+                    </Alert>
+                ))}
+            </AlertGroup>
+            <PageSection hasBodyWrapper={false} className="cta-header">
+                <Flex justifyContent={{ default: "justifyContentSpaceBetween" }} alignItems={{ default: "alignItemsCenter" }}>
+                    <FlexItem>
+                        <Title headingLevel="h1" size="2xl">{_("Traffic Accounting")}</Title>
+                        <Content component="p" className="cta-subtitle">
+                            {status?.last_collection
+                                ? format(_("Last collection: $0 · store $1 · $2 sources"), formatTime(status.last_collection),
+                                         new Intl.NumberFormat(locale, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(status.store_bytes / 1e6),
+                                         String(status.sources.filter(s => s.status === "ok").length))
+                                : _("Bytes and packets counted by each accounting rule, what they cost, and how they moved over time.")}
+                        </Content>
+                    </FlexItem>
+                    <FlexItem>
+                        <Flex spaceItems={{ default: "spaceItemsSm" }}>
+                            <AdminButton access={access} onClick={collectNow} isLoading={collecting}>{_("Collect now")}</AdminButton>
+                            <AdminButton access={access} onClick={() => setDialog("compact")}>{_("Compact…")}</AdminButton>
+                            <Button variant="secondary" onClick={() => setDialog("settings")}>{_("Settings")}</Button>
+                            <ExportMenu report={report} />
+                        </Flex>
+                    </FlexItem>
+                </Flex>
             </PageSection>
             <PageSection hasBodyWrapper={false} isFilled>
-                <Card>
+                <StatusAlerts status={status} statusError={statusError} now={now}
+                              corruptInView={data?.result.corruptCount ?? 0} formatTime={formatTime} />
+                {configError && <Alert isInline variant="danger" title={_("The configuration cannot be read")}>{configError}</Alert>}
+                {config && config.parsed.errors.length > 0 &&
+                    <Alert isInline variant="warning" title={_("The configuration has errors; defaults are used for these settings")}>
+                        <ul>{config.parsed.errors.map(e => <li key={e.path}>{`${e.path}: ${e.message}`}</li>)}</ul>
+                    </Alert>}
+                <Card className="cta-card">
                     <CardBody>
-                        <EmptyState titleText={_("No traffic data yet")} headingLevel="h2" icon={ChartLineIcon}>
-                            <EmptyStateBody>
-                                {_("Collected traffic appears here once the collector has run.")}
-                            </EmptyStateBody>
-                        </EmptyState>
+                        <ViewToolbar view={view} onChange={setView} timeframeError={timeframeError}
+                                     filterError={filter.ok ? null : filter.error} resolvedRange={resolved} />
                     </CardBody>
                 </Card>
+                {traffic.state === "failed" &&
+                    <Alert isInline variant="danger" title={_("The traffic data could not be read")}>{traffic.message}</Alert>}
+                {traffic.state === "loading" && <LoadingProgress progress={traffic.progress} />}
+                {storeEmpty && traffic.state === "ready" && <Card><CardBody><EmptyStore hasCollected={status?.last_collection != null} /></CardBody></Card>}
+                {!storeEmpty && data && graph && report &&
+                    <>
+                        <Card className="cta-card">
+                            <CardHeader>
+                                <CardTitle>{_("Rate over time")}</CardTitle>
+                            </CardHeader>
+                            <CardBody>
+                                <GraphControls view={view} onChange={setView} />
+                                <TrafficGraph x={graph.x} lines={graph.lines} rate={view.rate} stacked={view.stacked}
+                                              showAverage={view.average} showPercentile={view.percentile}
+                                              movingAverage={view.movingAverage} locale={locale}
+                                              percentileBasis={percentileBasis(data.interval)} onZoom={zoom} />
+                            </CardBody>
+                        </Card>
+                        <Card className="cta-card">
+                            <CardHeader>
+                                <CardTitle>{_("Traffic totals")}</CardTitle>
+                            </CardHeader>
+                            <CardBody>
+                                {report.groups.length === 0
+                                    ? <Content component="p" className="cta-no-rows">
+                                        {view.filter ? _("No rule matches the filter in this timeframe.") : _("No traffic was counted in this timeframe.")}
+                                    </Content>
+                                    : <TotalsTable report={report} quantity={quantity} locale={locale}
+                                                   selected={view.selected} onSelect={selected => setView({ selected })}
+                                                   sort={view.sort} descending={view.descending}
+                                                   onSort={(sort, descending) => setView({ sort, descending })} />}
+                                {report.notes.length > 0 &&
+                                    <ul className="cta-notes">{report.notes.map(n => <li key={n}>{n}</li>)}</ul>}
+                            </CardBody>
+                        </Card>
+                    </>}
             </PageSection>
+            {dialog === "compact" && status &&
+                <CompactDialog status={status} retentionDays={config?.parsed.settings.retention.detailDays ?? 7}
+                               formatTime={formatTime} onClose={done => {
+                                   setDialog(null);
+                                   if (done) {
+                                       toast("success", _("History compacted"), done);
+                                       setReload(n => n + 1);
+                                   }
+                               }} />}
+            {dialog === "settings" && config &&
+                <SettingsDialog config={config.file} parsed={config.parsed} access={access} onClose={saved => {
+                    setDialog(null);
+                    if (saved) {
+                        toast("success", _("Settings saved"));
+                        setReload(n => n + 1);
+                    }
+                }} />}
         </Page>
     );
 }
+
+function LoadingProgress({ progress }: { progress: { bytesRead: number; bytesTotal: number; filesRead: number; filesTotal: number } | null }) {
+    if (!progress || progress.bytesTotal === 0)
+        return <Flex className="cta-loading"><Spinner size="md" aria-label={_("Loading")} /><span>{_("Reading the store…")}</span></Flex>;
+    return (
+        <Progress className="cta-loading" value={(100 * progress.bytesRead) / progress.bytesTotal}
+                  title={format(_("Reading the store: $0 of $1 files"), String(progress.filesRead), String(progress.filesTotal))}
+                  aria-label={_("Reading the store")} />
+    );
+}
+
+function GraphControls({ view, onChange }: { view: ViewState; onChange: (change: Partial<ViewState>) => void }) {
+    return (
+        <Flex className="cta-graph-controls" alignItems={{ default: "alignItemsCenter" }} spaceItems={{ default: "spaceItemsMd" }}>
+            <FlexItem>
+                <label htmlFor="cta-interval" className="cta-toolbar-label">{_("Interval")}</label>
+                <FormSelect id="cta-interval" value={view.interval} onChange={(_e, v) => onChange({ interval: v as GraphInterval })}>
+                    <FormSelectOption value="auto" label={_("Automatic")} />
+                    <FormSelectOption value="5m" label={_("5 minutes")} />
+                    <FormSelectOption value="hour" label={_("Hour")} />
+                    <FormSelectOption value="day" label={_("Day")} />
+                    <FormSelectOption value="week" label={_("Week")} />
+                    <FormSelectOption value="month" label={_("Month")} />
+                </FormSelect>
+            </FlexItem>
+            <Checkbox id="cta-stacked" label={_("Stacked")} isChecked={view.stacked} onChange={(_e, stacked) => onChange({ stacked })} />
+            <Checkbox id="cta-average" label={_("Average")} isChecked={view.average} onChange={(_e, average) => onChange({ average })} />
+            <Checkbox id="cta-p95" label={_("95th percentile")} isChecked={view.percentile} onChange={(_e, percentile) => onChange({ percentile })} />
+            <FlexItem>
+                <label htmlFor="cta-ma" className="cta-toolbar-label">{_("Moving average (points)")}</label>
+                <TextInput id="cta-ma" type="number" min={0} max={1000} value={view.movingAverage || ""} className="cta-ma-input"
+                           onChange={(_e, v) => onChange({ movingAverage: Number(v) >= 2 ? Math.min(1000, Math.floor(Number(v))) : 0 })} />
+            </FlexItem>
+            <Content component="small">{_("Drag across the graph to zoom in.")}</Content>
+        </Flex>
+    );
+}
+

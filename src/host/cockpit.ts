@@ -37,8 +37,14 @@ export interface FileOptions {
     binary?: false;
 }
 
+/** file.read() fulfils with two values: the content (null when the file does not exist) and its tag. */
+export interface FileReadPromise<T> {
+    then<R1 = T | null, R2 = never>(onFulfilled?: (content: T | null, tag: string) => R1 | PromiseLike<R1>,
+                                    onRejected?: (error: CockpitError) => R2 | PromiseLike<R2>): PromiseLike<R1 | R2>;
+}
+
 export interface CockpitFile<T = string> {
-    read(): CockpitPromise<T | null> & { then<R>(cb: (content: T | null, tag: string) => R): PromiseLike<R> };
+    read(): FileReadPromise<T>;
     replace(content: T | null, expectedTag?: string): CockpitPromise<string>;
     watch(callback: (content: T | null, tag: string, error?: CockpitError) => void, options?: { read?: boolean }): { remove(): void };
     close(): void;
@@ -65,6 +71,13 @@ export interface DBusClient {
     close(): void;
 }
 
+export interface CockpitUser {
+    id: number;
+    name: string;
+    full_name: string;
+    groups: string[];
+}
+
 export interface Cockpit {
     gettext(message: string): string;
     gettext(context: string, message: string): string;
@@ -77,6 +90,7 @@ export interface Cockpit {
     file(path: string, options?: FileOptions): CockpitFile;
     spawn(argv: string[], options?: SpawnOptions): SpawnProcess;
     dbus(name: string | null, options?: { bus?: "internal" | "system" | "session"; superuser?: "try" | "require" }): DBusClient;
+    user(): CockpitPromise<CockpitUser>;
     addEventListener(event: "locationchanged" | "visibilitychange", listener: () => void): void;
     removeEventListener(event: "locationchanged" | "visibilitychange", listener: () => void): void;
 }

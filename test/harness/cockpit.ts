@@ -16,7 +16,11 @@ export interface CockpitOptions {
     packageDir?: string;
     /** "root": the bridge runs as root (superuser always granted). "nobody": unprivileged. */
     user?: "root" | "nobody";
-    /** Extra environment for the bridge and everything it spawns. */
+    /**
+     * Extra environment for the bridge and everything it spawns. By default the page runs this
+     * checkout's helper on an empty store and no configuration file inside the throw-away home
+     * (CTA_HELPER, CTA_STORE, CTA_CONFIG), never on the host's real ones.
+     */
     env?: Record<string, string>;
     /** A fixed port (default: a free one). */
     port?: number;
@@ -69,6 +73,7 @@ function makeHome(packageDir: string, user: "root" | "nobody"): string {
     const packages = join(home, ".local", "share", "cockpit");
     mkdirSync(packages, { recursive: true });
     symlinkSync(resolve(packageDir), join(packages, "traffic-accounting"));
+    mkdirSync(join(home, "store"), { mode: 0o755 });
     if (user === "nobody")
         spawnSync("chown", ["-R", "nobody:nogroup", home]);
     chmodSync(home, 0o755);
@@ -81,8 +86,13 @@ export async function startCockpit(options: CockpitOptions = {}): Promise<Runnin
     const home = makeHome(packageDir, user);
     const port = options.port ?? await freePort();
     const url = `http://127.0.0.1:${port}`;
+    const defaults: Record<string, string> = {
+        CTA_HELPER: resolve("helper/cta-helper"),
+        CTA_STORE: join(home, "store"),
+        CTA_CONFIG: join(home, "config.json"),
+    };
     const environment = [`HOME=${home}`, `XDG_DATA_HOME=${home}/.local/share`, "LANG=C.UTF-8",
-        ...Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`)];
+        ...Object.entries({ ...defaults, ...options.env }).map(([k, v]) => `${k}=${v}`)];
     const wsArgs = [COCKPIT_WS, `--local-session=${COCKPIT_BRIDGE}`, "-p", String(port), "-a", "127.0.0.1"];
     const argv = user === "nobody"
         ? ["runuser", "-u", "nobody", "--", "env", ...environment, ...wsArgs]

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// "Settings": sources, collection interval, retention, the cost plan and the report groups, all
+// in the shared configuration file. Validated in the form (errors under their fields); saved with
+// superuser against the tag of the version that was read, so that two admins editing at once
+// cannot overwrite each other silently. Without administrative access it is read-only.
+import { useState, type ReactNode } from "react";
+import {
+    Alert, Button, Checkbox, Form, FormGroup, FormHelperText, FormSection, FormSelect, FormSelectOption, HelperText,
+    HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, Tab, Tabs, TabTitleText, TextInput, Tooltip,
+} from "../pf.ts";
+import { _, format } from "../host/i18n.ts";
+import { ConfigChangedError, saveConfig, type ConfigText } from "../host/config.ts";
+import type { AdminAccess } from "../host/privileges.ts";
+import { SOURCE_KEYS, SOURCE_LIMIT, serializeConfig, validateSettings, type ParsedConfig, type Settings, type SourceKey } from "../config-model.ts";
+import type { CostPlan, GroupConfig, ValidationError, VolumeUnit } from "../engine/costs.ts";
+
+export interface SettingsDialogProps {
+    config: ConfigText;
+    parsed: ParsedConfig;
+    access: AdminAccess;
+    /** true when saved, false when cancelled. */
+    onClose: (saved: boolean) => void;
+}
+
+const DEFAULT_PLAN: CostPlan = { currency: "EUR", unit: "GB", pricePerUnit: "0.05", billingDay: 1, chargeOtherTraffic: true };
+
+function sourceLabel(key: SourceKey): string {
+    switch (key) {
+    case "nft_counters": return _("nftables named counters");
+    case "nft_rules": return _("nftables rules with a counter and a comment");
+    case "iptables": return _("iptables rules with a comment");
+    case "ip6tables": return _("ip6tables rules with a comment");
+    default: return _("Network interfaces");
+    }
+}
+
+function limitLabel(key: SourceKey): string {
+    switch (SOURCE_LIMIT[key]) {
+    case "tables": return _("Only these tables (empty: all)");
+    case "chains": return _("Only these chains (empty: all)");
+    default: return _("Leave out these interfaces");
+    }
+}
+
+const words = (text: string) => text.split(/[\s,]+/).filter(w => w !== "");
+
+/** Errors for one field path (and its children), shown under that field. */
+function FieldErrors({ errors, path }: { errors: ValidationError[]; path: string }) {
+    const mine = errors.filter(e => e.path === path || e.path.startsWith(`${path}.`) || e.path.startsWith(`${path}[`));
+    if (mine.length === 0)
+        return null;
+    return (
+        <FormHelperText>
+            <HelperText>
+                {mine.map(e => <HelperTextItem key={e.path + e.message} variant="error">{`${e.path}: ${e.message}`}</HelperTextItem>)}
+            </HelperText>
+        </FormHelperText>
+    );
+}
+
+export function SettingsDialog({ config, parsed, access, onClose }: SettingsDialogProps) {
+    const [settings, setSettings] = useState<Settings>(parsed.settings);
+    const [tab, setTab] = useState<string | number>("collection");
+    const [errors, setErrors] = useState<ValidationError[]>([]);
+    const [saving, setSaving] = useState(false);
+    const [saveError, setSaveError] = useState<ReactNode>(null);
+    const readOnly = access !== "allowed";
+
+    const update = (change: Partial<Settings>) => setSettings(s => ({ ...s, ...change }));
+    const updateSource = (key: SourceKey, change: Partial<Settings["sources"][SourceKey]>) =>
+        setSettings(s => ({ ...s, sources: { ...s.sources, [key]: { ...s.sources[key], ...change } } }));
+    const updatePlan = (change: Partial<CostPlan>) => setSettings(s => ({ ...s, costs: { ...(s.costs ?? DEFAULT_PLAN), ...change } }));
+    const updateGroup = (index: number, change: Partial<GroupConfig>) =>
+        setSettings(s => ({ ...s, groups: s.groups.map((g, i) => (i === index ? { ...g, ...change } : g)) }));
+    const days = (v: string) => (/^\d+$/.test(v) ? Number(v) : NaN);
+
+    const save = () => {
+        const found = validateSettings(settings);
+        setErrors(found);
+        if (found.length > 0) {
+            setSaveError(_("Correct the marked fields first."));
+            return;
+        }
+        setSaving(true);
+        setSaveError(null);
+        saveConfig(serializeConfig(settings, parsed.raw), config.tag)
+                .then(() => onClose(true), (error: Error) => {
+                    setSaving(false);
+                    setSaveError(error instanceof ConfigChangedError
+                        ? _("Somebody else changed the settings after you opened them. Close this dialog and open it again to see their changes; yours were not saved.")
+                        : error.message);
+                });
+    };
+
+    const plan = settings.costs;
+    const saveButton = (
+        <Button variant="primary" onClick={save} isAriaDisabled={readOnly} isLoading={saving}>{_("Save")}</Button>
+    );
+    return (
+        <Modal isOpen onClose={() => onClose(false)} variant="large" aria-labelledby="cta-settings-title">
+            <ModalHeader title={_("Settings")} labelId="cta-settings-title" description={format(_("Stored in $0"), config.path)} />
+            <ModalBody>
+                {readOnly &&
+                    <Alert isInline variant="info" title={_("Read only")}>
+                        {_("Changing the settings needs administrative access. Turn it on in the top bar (Limited access).")}
+                    </Alert>}
+                <Tabs activeKey={tab} onSelect={(_e, key) => setTab(key)} aria-label={_("Settings sections")}>
+                    <Tab eventKey="collection" title={<TabTitleText>{_("Collection")}</TabTitleText>}>
+                        <Form isHorizontal className="cta-settings-form" onSubmit={e => e.preventDefault()}>
+                            <FormGroup label={_("Collection interval (seconds)")} fieldId="cta-interval-seconds">
+                                <TextInput id="cta-interval-seconds" type="number" isDisabled={readOnly}
+                                           value={Number.isNaN(settings.intervalSeconds) ? "" : settings.intervalSeconds}
+                                           onChange={(_e, v) => update({ intervalSeconds: days(v) })} />
+                                <FieldErrors errors={errors} path="interval_seconds" />
+                            </FormGroup>
+                            <FormSection title={_("Sources")}>
+                                {SOURCE_KEYS.map(key => (
+                                    <FormGroup key={key} fieldId={`cta-source-${key}`}>
+                                        <Checkbox id={`cta-source-${key}`} label={sourceLabel(key)} isDisabled={readOnly}
+                                                  isChecked={settings.sources[key].enabled}
+                                                  onChange={(_e, enabled) => updateSource(key, { enabled })} />
+                                        <TextInput aria-label={limitLabel(key)} placeholder={limitLabel(key)} isDisabled={readOnly || !settings.sources[key].enabled}
+                                                   value={settings.sources[key].names.join(" ")}
+                                                   onChange={(_e, v) => updateSource(key, { names: words(v) })} />
+                                        <FieldErrors errors={errors} path={`sources.${key}`} />
+                                    </FormGroup>
+                                ))}
+                            </FormSection>
+                            <FormSection title={_("Retention")}>
+                                <FormGroup label={_("Keep every interval for (days)")} fieldId="cta-detail-days">
+                                    <TextInput id="cta-detail-days" type="number" isDisabled={readOnly}
+                                               value={Number.isNaN(settings.retention.detailDays) ? "" : settings.retention.detailDays}
+                                               onChange={(_e, v) => update({ retention: { ...settings.retention, detailDays: days(v) } })} />
+                                    <FieldErrors errors={errors} path="retention.detail_days" />
+                                </FormGroup>
+                                <FormGroup label={_("Keep hourly totals for (days)")} fieldId="cta-hourly-days">
+                                    <TextInput id="cta-hourly-days" type="number" isDisabled={readOnly}
+                                               value={Number.isNaN(settings.retention.hourlyDays) ? "" : settings.retention.hourlyDays}
+                                               onChange={(_e, v) => update({ retention: { ...settings.retention, hourlyDays: days(v) } })} />
+                                    <FieldErrors errors={errors} path="retention.hourly_days" />
+                                </FormGroup>
+                                <FormGroup label={_("Keep daily totals for (days)")} fieldId="cta-daily-days">
+                                    <TextInput id="cta-daily-days" type="number" isDisabled={readOnly} placeholder={_("for ever")}
+                                               value={settings.retention.dailyDays === null || Number.isNaN(settings.retention.dailyDays) ? "" : settings.retention.dailyDays}
+                                               onChange={(_e, v) => update({ retention: { ...settings.retention, dailyDays: v.trim() === "" ? null : days(v) } })} />
+                                    <FieldErrors errors={errors} path="retention.daily_days" />
+                                </FormGroup>
+                            </FormSection>
+                            <FormGroup label={_("Prometheus textfile")} fieldId="cta-prometheus">
+                                <TextInput id="cta-prometheus" isDisabled={readOnly} placeholder="/var/lib/prometheus/node-exporter/traffic.prom"
+                                           value={settings.prometheusTextfile ?? ""}
+                                           onChange={(_e, v) => update({ prometheusTextfile: v.trim() === "" ? null : v.trim() })} />
+                                <FieldErrors errors={errors} path="prometheus_textfile" />
+                            </FormGroup>
+                        </Form>
+                    </Tab>
+                    <Tab eventKey="costs" title={<TabTitleText>{_("Costs")}</TabTitleText>}>
+                        <Form isHorizontal className="cta-settings-form" onSubmit={e => e.preventDefault()}>
+                            <FormGroup fieldId="cta-costs-enabled">
+                                <Checkbox id="cta-costs-enabled" label={_("Calculate costs")} isDisabled={readOnly} isChecked={plan !== null}
+                                          onChange={(_e, on) => update({ costs: on ? (plan ?? DEFAULT_PLAN) : null })} />
+                            </FormGroup>
+                            {plan && <CostPlanFields plan={plan} readOnly={readOnly} errors={errors} onChange={updatePlan} />}
+                        </Form>
+                    </Tab>
+                    <Tab eventKey="groups" title={<TabTitleText>{_("Report groups")}</TabTitleText>}>
+                        <Form className="cta-settings-form" onSubmit={e => e.preventDefault()}>
+                            <HelperText>
+                                <HelperTextItem>
+                                    {_("Rules whose name matches a group's regular expression are reported together, with a subtotal. The first matching group wins; the rest is \"other traffic\".")}
+                                </HelperTextItem>
+                            </HelperText>
+                            {settings.groups.map((group, index) => (
+                                <FormGroup key={index} fieldId={`cta-group-${index}`} className="cta-group-row">
+                                    <TextInput id={`cta-group-${index}`} aria-label={_("Group name")} placeholder={_("Group name")} isDisabled={readOnly}
+                                               value={group.name} onChange={(_e, name) => updateGroup(index, { name })} />
+                                    <TextInput aria-label={_("Pattern")} placeholder={_("Pattern, e.g. ^(www|mail)$")} isDisabled={readOnly}
+                                               value={group.pattern} onChange={(_e, pattern) => updateGroup(index, { pattern })} />
+                                    <Checkbox id={`cta-group-${index}-charged`} label={_("Charged")} isDisabled={readOnly}
+                                              isChecked={group.charged} onChange={(_e, charged) => updateGroup(index, { charged })} />
+                                    <Button variant="link" isDisabled={readOnly}
+                                            onClick={() => update({ groups: settings.groups.filter((_g, i) => i !== index) })}>
+                                        {_("Remove")}
+                                    </Button>
+                                    <FieldErrors errors={errors} path={`groups[${index}]`} />
+                                </FormGroup>
+                            ))}
+                            <Button variant="secondary" isDisabled={readOnly}
+                                    onClick={() => update({ groups: [...settings.groups, { name: "", pattern: "", charged: true }] })}>
+                                {_("Add group")}
+                            </Button>
+                        </Form>
+                    </Tab>
+                </Tabs>
+                {saveError && <Alert isInline variant="danger" title={_("The settings were not saved")}>{saveError}</Alert>}
+            </ModalBody>
+            <ModalFooter>
+                {readOnly ? <Tooltip content={_("Changing the settings needs administrative access.")}>{saveButton}</Tooltip> : saveButton}
+                <Button variant="link" onClick={() => onClose(false)}>{_("Cancel")}</Button>
+            </ModalFooter>
+        </Modal>
+    );
+}
+
+function CostPlanFields({ plan, readOnly, errors, onChange }: {
+    plan: CostPlan; readOnly: boolean; errors: ValidationError[]; onChange: (change: Partial<CostPlan>) => void;
+}) {
+    const tiers = plan.tiers ?? [];
+    const setTier = (index: number, change: Partial<{ upTo: string | null; pricePerUnit: string }>) =>
+        onChange({ tiers: tiers.map((t, i) => (i === index ? { ...t, ...change } : t)) });
+    return (
+        <>
+            <FormGroup label={_("Currency")} fieldId="cta-currency">
+                <TextInput id="cta-currency" isDisabled={readOnly} value={plan.currency} maxLength={3}
+                           onChange={(_e, v) => onChange({ currency: v.toUpperCase() })} />
+                <FieldErrors errors={errors} path="costs.currency" />
+            </FormGroup>
+            <FormGroup label={_("Price per unit")} fieldId="cta-price">
+                <div className="cta-inline-fields">
+                    <TextInput id="cta-price" isDisabled={readOnly} value={plan.pricePerUnit} aria-label={_("Price per unit")}
+                               onChange={(_e, v) => onChange({ pricePerUnit: v.trim() })} />
+                    <FormSelect aria-label={_("Unit")} isDisabled={readOnly} value={plan.unit} onChange={(_e, v) => onChange({ unit: v as VolumeUnit })}>
+                        {["MB", "GB", "TB", "MiB", "GiB", "TiB"].map(u => <FormSelectOption key={u} value={u} label={u} />)}
+                    </FormSelect>
+                </div>
+                <FieldErrors errors={errors} path="costs.pricePerUnit" />
+                <FieldErrors errors={errors} path="costs.unit" />
+            </FormGroup>
+            <FormGroup label={_("Included quota (units per billing cycle)")} fieldId="cta-quota">
+                <TextInput id="cta-quota" isDisabled={readOnly} value={plan.includedQuota ?? ""} placeholder="0"
+                           onChange={(_e, v) => onChange({ includedQuota: v.trim() === "" ? undefined : v.trim() })} />
+                <FieldErrors errors={errors} path="costs.includedQuota" />
+            </FormGroup>
+            <FormGroup label={_("Bulk discounts")} fieldId="cta-tiers">
+                {tiers.map((tier, index) => (
+                    <div key={index} className="cta-inline-fields">
+                        <TextInput aria-label={_("Up to (units)")} placeholder={_("up to (units; empty: no limit)")} isDisabled={readOnly}
+                                   value={tier.upTo ?? ""} onChange={(_e, v) => setTier(index, { upTo: v.trim() === "" ? null : v.trim() })} />
+                        <TextInput aria-label={_("Price per unit")} placeholder={_("price per unit")} isDisabled={readOnly}
+                                   value={tier.pricePerUnit} onChange={(_e, v) => setTier(index, { pricePerUnit: v.trim() })} />
+                        <Button variant="link" isDisabled={readOnly} onClick={() => onChange({ tiers: tiers.filter((_t, i) => i !== index) })}>
+                            {_("Remove")}
+                        </Button>
+                    </div>
+                ))}
+                <Button variant="secondary" id="cta-tiers" isDisabled={readOnly}
+                        onClick={() => onChange({ tiers: [...tiers, { upTo: null, pricePerUnit: plan.pricePerUnit }] })}>
+                    {_("Add tier")}
+                </Button>
+                <FieldErrors errors={errors} path="costs.tiers" />
+            </FormGroup>
+            <FormGroup label={_("Free of charge (patterns)")} fieldId="cta-free">
+                <TextInput id="cta-free" isDisabled={readOnly} value={(plan.freeOfCharge ?? []).join(" ")}
+                           placeholder={_("e.g. ^local$ ^backup")}
+                           onChange={(_e, v) => onChange({ freeOfCharge: words(v) })} />
+                <FieldErrors errors={errors} path="costs.freeOfCharge" />
+            </FormGroup>
+            <FormGroup fieldId="cta-charge-other">
+                <Checkbox id="cta-charge-other" label={_("Charge traffic that is in no group")} isDisabled={readOnly}
+                          isChecked={plan.chargeOtherTraffic ?? true} onChange={(_e, on) => onChange({ chargeOtherTraffic: on })} />
+            </FormGroup>
+            <FormGroup label={_("Billing cycle starts on day")} fieldId="cta-billing-day">
+                <TextInput id="cta-billing-day" type="number" min={1} max={31} isDisabled={readOnly} value={plan.billingDay ?? 1}
+                           onChange={(_e, v) => onChange({ billingDay: Number(v) })} />
+                <FieldErrors errors={errors} path="costs.billingDay" />
+            </FormGroup>
+            <FormGroup fieldId="cta-p95-billing">
+                <Checkbox id="cta-p95-billing" label={_("Bill by the 95th percentile of 5-minute rates")} isDisabled={readOnly}
+                          isChecked={plan.percentile95 !== undefined}
+                          onChange={(_e, on) => onChange({ percentile95: on ? { pricePerMbps: "1" } : undefined })} />
+                {plan.percentile95 &&
+                    <TextInput aria-label={_("Price per Mbit/s")} placeholder={_("Price per Mbit/s")} isDisabled={readOnly}
+                               value={plan.percentile95.pricePerMbps}
+                               onChange={(_e, v) => onChange({ percentile95: { pricePerMbps: v.trim() } })} />}
+                <FieldErrors errors={errors} path="costs.percentile95" />
+            </FormGroup>
+        </>
+    );
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// What an admin must know before trusting the numbers: stale data (the collector stopped),
+// traffic that bypasses counters (flowtable offload), skipped corrupt lines, torn appends, and
+// the helper's own errors, in its own words.
+import { Alert, ExpandableSection } from "../pf.ts";
+import { _, format, ngettext } from "../host/i18n.ts";
+import type { HelperStatus } from "../host/status.ts";
+
+export interface StatusAlertsProps {
+    status: HelperStatus | null;
+    statusError: string | null;
+    now: number;
+    /** Corrupt lines the page's own read skipped in this timeframe. */
+    corruptInView: number;
+    formatTime: (t: number) => string;
+}
+
+/** The collector is late when its last run is older than three intervals. */
+export function isStale(status: HelperStatus, now: number): boolean {
+    return status.last_collection !== null && now - status.last_collection > 3 * status.interval_seconds;
+}
+
+export function StatusAlerts({ status, statusError, now, corruptInView, formatTime }: StatusAlertsProps) {
+    const alerts = [];
+    if (statusError)
+        alerts.push(<Alert key="status-error" isInline variant="danger" title={_("The helper could not report its status")}>{statusError}</Alert>);
+    if (status && isStale(status, now) && status.last_collection !== null) {
+        alerts.push(
+            <Alert key="stale" isInline variant="warning" title={_("Data is not up to date")}>
+                {format(_("The last collection was at $0. Collection should run every $1 seconds: check the cockpit-traffic-accounting-collect.timer unit."),
+                        formatTime(status.last_collection), String(status.interval_seconds))}
+            </Alert>);
+    }
+    for (const warning of status?.offload_warnings ?? []) {
+        alerts.push(
+            <Alert key={`offload-${warning.family}-${warning.table}-${warning.flowtable}`} isInline variant="warning"
+                   title={_("Some traffic bypasses the counters")}>
+                {warning.message}
+            </Alert>);
+    }
+    const corrupt = Math.max(corruptInView, 0);
+    if (corrupt > 0) {
+        alerts.push(
+            <Alert key="corrupt" isInline variant="warning"
+                   title={format(ngettext("$0 damaged line in the store was skipped", "$0 damaged lines in the store were skipped", corrupt), String(corrupt))}>
+                {_("Totals leave out the records of the damaged blocks. The helper's status lists the files and lines.")}
+                {status && status.corrupt.lines.length > 0 &&
+                    <ExpandableSection toggleText={_("Show damaged lines")}>
+                        <ul className="cta-corrupt-list">
+                            {status.corrupt.lines.map(c => <li key={`${c.file}:${c.line}`}>{`${c.file}:${c.line}: ${c.reason}`}</li>)}
+                        </ul>
+                    </ExpandableSection>}
+            </Alert>);
+    }
+    if (status?.transaction_pending) {
+        alerts.push(
+            <Alert key="pending" isInline variant="info" title={_("A rotation or compaction was interrupted")}>
+                {_("The helper finishes it at its next run. Until then, no data is counted twice or lost.")}
+            </Alert>);
+    }
+    for (const error of status?.errors ?? [])
+        alerts.push(<Alert key={`error-${error}`} isInline variant="danger" title={_("Store error")}>{error}</Alert>);
+    return alerts.length > 0 ? <div className="cta-alerts">{alerts}</div> : null;
+}

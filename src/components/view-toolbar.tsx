@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The toolbar above the data: timeframe (typed phrase, presets, calendar), regex filter, units
+// and rate unit, and the resolved absolute range, always shown so nobody bills the wrong month.
+import { useEffect, useState, type FormEvent } from "react";
+import {
+    Button, Checkbox, DatePicker, Dropdown, DropdownItem, DropdownList, FormSelect, FormSelectOption, HelperText,
+    HelperTextItem, MenuToggle, Popover, TextInput, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem,
+} from "../pf.ts";
+import { CalendarAltIcon } from "@patternfly/react-icons/dist/esm/icons/calendar-alt-icon.js";
+import { _, format } from "../host/i18n.ts";
+import { TIMEFRAME_PRESETS, type UnitsChoice, type RateUnit, type ViewState } from "../view-state.ts";
+
+export interface ViewToolbarProps {
+    view: ViewState;
+    onChange: (change: Partial<ViewState>, push?: boolean) => void;
+    /** The engine's message when the typed timeframe cannot be read. */
+    timeframeError: string | null;
+    filterError: string | null;
+    /** The resolved absolute range, formatted for the user. */
+    resolvedRange: string | null;
+}
+
+function presetLabel(preset: string): string {
+    switch (preset) {
+    case "today": return _("Today");
+    case "yesterday": return _("Yesterday");
+    case "this week": return _("This week");
+    case "last week": return _("Last week");
+    case "this month": return _("This month");
+    case "last month": return _("Last month");
+    case "this year": return _("This year");
+    case "last year": return _("Last year");
+    case "last 30 days": return _("Last 30 days");
+    default: return preset;
+    }
+}
+
+const PRESETS = [...TIMEFRAME_PRESETS.slice(0, 6), "last 30 days", ...TIMEFRAME_PRESETS.slice(6)];
+
+function isoDate(date: Date): string {
+    return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+}
+
+function compact(iso: string): string {
+    return iso.replaceAll("-", "");
+}
+
+function RangeCalendar({ onApply }: { onApply: (text: string) => void }) {
+    const [start, setStart] = useState("");
+    const [end, setEnd] = useState("");
+    const [open, setOpen] = useState(false);
+    const valid = /^\d{4}-\d{2}-\d{2}$/.test(start) && /^\d{4}-\d{2}-\d{2}$/.test(end) && start <= end;
+    return (
+        <Popover
+            aria-label={_("Custom range")}
+            isVisible={open}
+            shouldOpen={() => setOpen(true)}
+            shouldClose={() => setOpen(false)}
+            headerContent={_("Custom range")}
+            bodyContent={
+                <div className="cta-range-calendar">
+                    <DatePicker value={start} onChange={(_e, value) => setStart(value)} aria-label={_("First day")}
+                                placeholder={_("First day")} dateFormat={isoDate} />
+                    <DatePicker value={end} onChange={(_e, value) => setEnd(value)} aria-label={_("Last day")}
+                                placeholder={_("Last day")} dateFormat={isoDate}
+                                rangeStart={start ? new Date(`${start}T00:00:00`) : undefined} />
+                </div>
+            }
+            footerContent={
+                <Button variant="primary" isDisabled={!valid}
+                        onClick={() => { onApply(`${compact(start)} - ${compact(end)}`); setOpen(false) }}>
+                    {_("Apply")}
+                </Button>
+            }
+        >
+            <Button variant="control" icon={<CalendarAltIcon />} aria-label={_("Choose a custom range")} />
+        </Popover>
+    );
+}
+
+function TimeframeField({ value, error, onCommit }: { value: string; error: string | null; onCommit: (text: string) => void }) {
+    const [text, setText] = useState(value);
+    const [presetsOpen, setPresetsOpen] = useState(false);
+    useEffect(() => setText(value), [value]);
+
+    const submit = (event?: FormEvent) => {
+        event?.preventDefault();
+        if (text.trim() !== "" && text !== value)
+            onCommit(text.trim());
+    };
+
+    return (
+        <form className="cta-timeframe" onSubmit={submit}>
+            <label htmlFor="cta-timeframe-input" className="cta-toolbar-label">{_("Timeframe")}</label>
+            <div className="cta-timeframe-controls">
+                <TextInput id="cta-timeframe-input" value={text} onChange={(_e, v) => setText(v)} onBlur={() => submit()}
+                           validated={error ? "error" : "default"} aria-describedby="cta-timeframe-help"
+                           placeholder={_("e.g. last month, 30D, 20250101 - 20250131")} />
+                <Dropdown
+                    isOpen={presetsOpen}
+                    onOpenChange={setPresetsOpen}
+                    onSelect={() => setPresetsOpen(false)}
+                    toggle={ref => (
+                        <MenuToggle ref={ref} onClick={() => setPresetsOpen(!presetsOpen)} isExpanded={presetsOpen}>
+                            {_("Presets")}
+                        </MenuToggle>
+                    )}
+                >
+                    <DropdownList>
+                        {PRESETS.map(preset => (
+                            <DropdownItem key={preset} value={preset} onClick={() => onCommit(preset)}>
+                                {presetLabel(preset)}
+                            </DropdownItem>
+                        ))}
+                    </DropdownList>
+                </Dropdown>
+                <RangeCalendar onApply={onCommit} />
+            </div>
+            {error &&
+                <HelperText id="cta-timeframe-help">
+                    <HelperTextItem variant="error">{error}</HelperTextItem>
+                </HelperText>}
+        </form>
+    );
+}
+
+export function ViewToolbar({ view, onChange, timeframeError, filterError, resolvedRange }: ViewToolbarProps) {
+    return (
+        <Toolbar className="cta-toolbar">
+            <ToolbarContent>
+                <ToolbarItem>
+                    <TimeframeField value={view.timeframe} error={timeframeError}
+                                    onCommit={timeframe => onChange({ timeframe }, true)} />
+                </ToolbarItem>
+                <ToolbarItem>
+                    <div className="cta-filter">
+                        <label htmlFor="cta-filter-input" className="cta-toolbar-label">{_("Filter")}</label>
+                        <TextInput id="cta-filter-input" type="search" value={view.filter}
+                                   onChange={(_e, filter) => onChange({ filter })}
+                                   validated={filterError ? "error" : "default"}
+                                   placeholder={_("Regular expression, e.g. ^(www|mail)$")} />
+                        <Checkbox id="cta-filter-ci" label={_("Ignore case")} isChecked={view.caseInsensitive}
+                                  onChange={(_e, caseInsensitive) => onChange({ caseInsensitive })} />
+                        {filterError &&
+                            <HelperText>
+                                <HelperTextItem variant="error">{format(_("Invalid regular expression: $0"), filterError)}</HelperTextItem>
+                            </HelperText>}
+                    </div>
+                </ToolbarItem>
+                <ToolbarGroup>
+                    <ToolbarItem>
+                        <div>
+                            <label htmlFor="cta-units" className="cta-toolbar-label">{_("Units")}</label>
+                            <FormSelect id="cta-units" value={view.units} onChange={(_e, units) => onChange({ units: units as UnitsChoice })}>
+                                <FormSelectOption value="auto" label={_("Automatic (K, M, G)")} />
+                                <FormSelectOption value="exact" label={_("Exact bytes")} />
+                                <FormSelectOption value="K" label={_("Kilobytes (K)")} />
+                                <FormSelectOption value="M" label={_("Megabytes (M)")} />
+                                <FormSelectOption value="G" label={_("Gigabytes (G)")} />
+                                <FormSelectOption value="T" label={_("Terabytes (T)")} />
+                                <FormSelectOption value="iec" label={_("IEC (KiB, MiB)")} />
+                                <FormSelectOption value="si" label={_("SI (kB, MB)")} />
+                            </FormSelect>
+                        </div>
+                    </ToolbarItem>
+                    <ToolbarItem>
+                        <div>
+                            <label htmlFor="cta-rate" className="cta-toolbar-label">{_("Rates")}</label>
+                            <FormSelect id="cta-rate" value={view.rate} onChange={(_e, rate) => onChange({ rate: rate as RateUnit })}>
+                                <FormSelectOption value="bits" label={_("bits/s")} />
+                                <FormSelectOption value="bytes" label={_("bytes/s")} />
+                            </FormSelect>
+                        </div>
+                    </ToolbarItem>
+                </ToolbarGroup>
+            </ToolbarContent>
+            {resolvedRange &&
+                <ToolbarContent>
+                    <ToolbarItem>
+                        <span className="cta-resolved-range" data-testid="resolved-range">{resolvedRange}</span>
+                    </ToolbarItem>
+                </ToolbarContent>}
+        </Toolbar>
+    );
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Turns the view into data: resolves the timeframe, plans which store files it needs, reads them
+// through src/host/ with progress, and keeps the engine's aggregated result. A newer request
+// supersedes an older one still running, so fast typing never shows stale numbers.
+import { useEffect, useState } from "react";
+import { clampToNow, parseTimeframe, type Timeframe, type TimeframeError } from "./engine/timeframe.ts";
+import { planRead } from "./engine/read-plan.ts";
+import { calendarEdges, fixedEdges } from "./engine/series.ts";
+import type { StoreReadResult } from "./engine/store-reader.ts";
+import { listAndRead, type FilesReport, type ReadProgress } from "./host/store.ts";
+import { timeframeInput, type GraphInterval } from "./view-state.ts";
+
+export interface TrafficData {
+    timeframe: Timeframe;
+    /** The graph's range: the timeframe, but not past now. */
+    graphRange: { from: number; to: number };
+    interval: Exclude<GraphInterval, "auto">;
+    result: StoreReadResult;
+    listing: FilesReport;
+    bytesRead: number;
+    readMs: number;
+}
+
+export type TrafficState =
+    | { state: "loading"; progress: ReadProgress | null; previous: TrafficData | null }
+    | { state: "ready"; data: TrafficData }
+    | { state: "bad-timeframe"; error: TimeframeError; previous: TrafficData | null }
+    | { state: "failed"; message: string; previous: TrafficData | null };
+
+const MAX_POINTS = 10_000;
+const STEP: Record<Exclude<GraphInterval, "auto" | "week" | "month">, number> = { "5m": 300, hour: 3600, day: 86400 };
+const ROUGH_SECONDS: Record<Exclude<GraphInterval, "auto">, number> = {
+    "5m": 300, hour: 3600, day: 86400, week: 7 * 86400, month: 30 * 86400,
+};
+
+/** The finest interval that keeps the graph under MAX_POINTS, unless the user chose one. */
+export function graphInterval(choice: GraphInterval, seconds: number): Exclude<GraphInterval, "auto"> {
+    if (choice !== "auto" && seconds / ROUGH_SECONDS[choice] <= MAX_POINTS)
+        return choice;
+    if (seconds <= 2 * 86400)
+        return "5m";
+    if (seconds <= 62 * 86400)
+        return "hour";
+    if (seconds <= 3 * 366 * 86400)
+        return "day";
+    return seconds / ROUGH_SECONDS.week <= MAX_POINTS ? "week" : "month";
+}
+
+function seriesEdges(range: { from: number; to: number }, interval: Exclude<GraphInterval, "auto">, zone: string): Float64Array {
+    if (interval === "5m" || interval === "hour" || interval === "day")
+        return interval === "5m" ? fixedEdges(range.from, range.to, STEP[interval]) : calendarEdges(range.from, range.to, interval, zone);
+    return calendarEdges(range.from, range.to, interval, zone);
+}
+
+export function browserZone(): string {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** Reads the store for a timeframe text; `reload` changes force a fresh read of the same view. */
+export function useTrafficData(timeframeText: string, intervalChoice: GraphInterval, reload: number): TrafficState {
+    const [state, setState] = useState<TrafficState>({ state: "loading", progress: null, previous: null });
+
+    useEffect(() => {
+        let cancelled = false;
+        const zone = browserZone();
+        const now = Math.floor(Date.now() / 1000);
+        const previous = (s: TrafficState) => (s.state === "ready" ? s.data : s.previous);
+        const parsed = parseTimeframe(timeframeInput(timeframeText), { now, zone });
+        if (!parsed.ok) {
+            setState(s => ({ state: "bad-timeframe", error: parsed, previous: previous(s) }));
+            return;
+        }
+        const timeframe = parsed.timeframe;
+        const clamped = clampToNow(timeframe, now);
+        const graphRange = { from: clamped.from, to: Math.max(clamped.to, clamped.from + 300) };
+        const interval = graphInterval(intervalChoice, graphRange.to - graphRange.from);
+        setState(s => ({ state: "loading", progress: null, previous: previous(s) }));
+        const started = performance.now();
+        listAndRead(files => planRead(files, timeframe, zone).files,
+                    { windows: [{ from: timeframe.from, to: timeframe.to }], seriesEdges: seriesEdges(graphRange, interval, zone) },
+                    progress => {
+                        if (!cancelled)
+                            setState(s => ({ state: "loading", progress, previous: previous(s) }));
+                    })
+                .then(({ result, listing }) => {
+                    if (cancelled)
+                        return;
+                    const bytesRead = result.files.reduce((sum, f) => sum + f.bytesRead, 0);
+                    setState({
+                        state: "ready",
+                        data: { timeframe, graphRange, interval, result, listing, bytesRead, readMs: performance.now() - started },
+                    });
+                }, (error: unknown) => {
+                    if (!cancelled)
+                        setState(s => ({ state: "failed", message: error instanceof Error ? error.message : String(error), previous: previous(s) }));
+                });
+        return () => {
+            cancelled = true;
+        };
+    }, [timeframeText, intervalChoice, reload]);
+
+    return state;
+}
