@@ -1,0 +1,308 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Crash safety for real: SIGKILL the helper at many points of collect, rotate and compact;
+collect and compact at once; a full disk. Totals must still equal the reference, with no
+interval counted twice, and a failed write must leave the store byte for byte as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+from test.helper.common import HELPER, PYTHON, REPO, run_helper
+from test.helper.netlab import Lab, intervals, require_root, stored_totals
+from cta import storefs, tiers
+from cta.store import totals
+
+RULES = """
+table inet acct {
+    counter web { }
+    chain input {
+        type filter hook input priority 0; policy accept;
+        udp dport 5000 counter name "web"
+        udp dport 5000 counter comment "udp5000"
+    }
+}
+"""
+KEYS = ["nft-counter inet acct - 1 web", "nft-rule inet acct input 1 udp5000"]
+DAY = 86400
+
+
+def snapshot(root: str) -> dict[str, bytes]:
+    """Every file of a store and its bytes (the empty lock file every writer creates aside)."""
+    out = {}
+    for d, _, files in os.walk(root):
+        for name in files:
+            if name == "lock" and d == root:
+                continue
+            p = os.path.join(d, name)
+            with open(p, "rb") as f:
+                out[os.path.relpath(p, root)] = f.read()
+    return out
+
+
+def per_day(root: str) -> dict[tuple[str, int], tuple[int, int]]:
+    out: dict[tuple[str, int], tuple[int, int]] = {}
+    for r in storefs.read_store(root).records():
+        k = (r.ident.key(), tiers.day_bucket(r.end))
+        b, p = out.get(k, (0, 0))
+        out[k] = (b + r.bytes, p + r.packets)
+    return out
+
+
+def make_history(store: str, now: int, detail_days: int, hourly_days: int, days: int = 70) -> None:
+    subprocess.run([PYTHON, os.path.join(REPO, "test", "tools", "make-history.py"), "--store", store,
+                    "--counters", "6", "--days", str(days), "--seed", "5", "--now", str(now),
+                    "--names", "iam", "--detail-days", str(detail_days), "--hourly-days", str(hourly_days)],
+                   check=True, capture_output=True)
+
+
+def killed(args: list[str], point: str) -> subprocess.CompletedProcess[str]:
+    return run_helper(*args, env={"CTA_TEST_KILL_AT": point}, check=False)
+
+
+class CollectKills(unittest.TestCase):
+    def setUp(self) -> None:
+        require_root(self)
+        self.lab = Lab()
+        try:
+            self.lab.start()
+            self.lab.nft_b(RULES)
+        except BaseException:
+            self.lab.close()
+            raise
+
+    def tearDown(self) -> None:
+        self.lab.close()
+
+    def test_kill_collect_at_every_step_and_at_random_times(self) -> None:
+        lab = self.lab
+        lab.collect()
+        ref0 = lab.reference()
+        rng = random.Random(20251121)
+        points = ["recovered:1", "read:1", "appended:1", "state-saved:1"] * 2
+        for spec in points:
+            lab.send(rng.randint(1, 40), rng.randint(1, 1400))
+            proc = lab.collect(env={"CTA_TEST_KILL_AT": spec}, check=False)
+            self.assertEqual(proc.returncode, -signal.SIGKILL, f"{spec}: {proc.stderr}")
+        kills = 0
+        for _ in range(14):
+            lab.send(rng.randint(1, 40), rng.randint(1, 1400))
+            time.sleep(1.05)
+            p = subprocess.Popen(["ip", "netns", "exec", lab.b, PYTHON, HELPER, "collect", "--store", lab.store,
+                                  "--config", lab.config], env={**os.environ, "CTA_BOOT_ID_FILE": lab.boot_file},
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.0, 0.25))
+            p.send_signal(signal.SIGKILL)
+            if p.wait() == -signal.SIGKILL:
+                kills += 1
+            # what a reader sees right now never exceeds the reference
+            got = stored_totals(lab.store)
+            ref = lab.reference()
+            for key in KEYS:
+                self.assertLessEqual(got.get(key, (0, 0))[0], ref[0] - ref0[0])
+        self.assertGreater(kills, 0)
+        lab.send(3, 100)
+        lab.collect()
+        ref = lab.reference()
+        got = stored_totals(lab.store)
+        for key in KEYS:
+            self.assertEqual(got[key], (ref[0] - ref0[0], ref[1] - ref0[1]), key)
+        ivs = intervals(lab.store)
+        self.assertEqual(len(ivs), len(set(ivs)), "an interval was written twice")
+        for (s1, e1), (s2, e2) in zip(ivs, ivs[1:]):
+            self.assertLessEqual(e1, s2)
+
+    def test_collect_and_compact_at_once(self) -> None:
+        lab = self.lab
+        lab.collect()
+        ref0 = lab.reference()
+        errors: list[str] = []
+        stop = threading.Event()
+
+        def compactor() -> None:
+            while not stop.is_set():
+                p = run_helper("compact", "--store", lab.store, "--config", lab.config, "--from", "1",
+                               "--to", str(int(time.time())), "--resolution", "whole", check=False)
+                if p.returncode != 0:
+                    errors.append(p.stderr)
+                time.sleep(0.05)
+
+        t = threading.Thread(target=compactor)
+        t.start()
+        try:
+            for k in range(6):
+                lab.send(10 + k, 300)
+                lab.collect()
+        finally:
+            stop.set()
+            t.join()
+        self.assertEqual(errors, [])
+        ref = lab.reference()
+        got = stored_totals(lab.store)
+        for key in KEYS:
+            self.assertEqual(got[key], (ref[0] - ref0[0], ref[1] - ref0[1]), key)
+        view = storefs.read_store(lab.store)
+        self.assertEqual((view.corrupt, view.torn, view.ignored), ([], 0, []))
+
+
+class RollupKills(unittest.TestCase):
+    """No root needed: synthetic stores, SIGKILL at each step of a transaction and at random."""
+
+    def setUp(self) -> None:
+        self.dir = tempfile.mkdtemp()
+        self.now = int(time.time())
+        self.base = os.path.join(self.dir, "base")
+        make_history(self.base, self.now, 12, 60)
+        self.config = os.path.join(self.dir, "config.json")
+        with open(self.config, "w") as f:
+            json.dump({"retention": {"detail_days": 3, "hourly_days": 20}}, f)
+
+    def tearDown(self) -> None:
+        shutil.rmtree(self.dir)
+
+    def run_with_kills(self, args: list[str], check: callable) -> int:  # type: ignore[valid-type]
+        specs = ["tmp-written:1", "tmp-written:2", "committed:1", "committed:3", "renamed:1", "renamed:2",
+                 "deleted:1", "deleted:4"]
+        rng = random.Random(7)
+        kills = 0
+        for n, spec in enumerate(specs + [f"random:{k}" for k in range(10)]):
+            work = os.path.join(self.dir, f"w{n}")
+            shutil.copytree(self.base, work)
+            argv = [a.replace("STORE", work) for a in args]
+            if spec.startswith("random"):
+                p = subprocess.Popen([PYTHON, HELPER, *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(rng.uniform(0.05, 0.6))
+                p.send_signal(signal.SIGKILL)
+                rc = p.wait()
+            else:
+                rc = killed(argv, spec).returncode
+            if rc == -signal.SIGKILL:
+                kills += 1
+            check(work, after_crash=True)
+            run_helper(*argv)                          # the next run recovers, then does its work
+            check(work, after_crash=False)
+            leftovers = [name for name in snapshot(work) if name.endswith(".tmp") or name == "txn.json"]
+            self.assertEqual(leftovers, [], spec)
+            shutil.rmtree(work)
+        return kills
+
+    def test_rotate(self) -> None:
+        before = per_day(self.base)
+
+        def check(work: str, after_crash: bool) -> None:
+            now = per_day(work)
+            if after_crash:
+                for k, v in now.items():
+                    self.assertLessEqual(v, before[k])   # never counted twice
+            else:
+                self.assertEqual(now, before)
+                self.assertEqual(storefs.read_store(work).ignored, [])
+
+        kills = self.run_with_kills(["rotate", "--store", "STORE", "--config", self.config], check)
+        self.assertGreaterEqual(kills, 8)
+
+    def test_compact(self) -> None:
+        frm, to = self.now - 45 * DAY + 999, self.now - DAY
+        records = list(storefs.read_store(self.base).records())
+        inside = totals(records, frm, to)
+        everything = totals(records, 0, 2 ** 40)
+
+        def check(work: str, after_crash: bool) -> None:
+            recs = list(storefs.read_store(work).records())
+            if after_crash:
+                for ident, (b, p) in totals(recs, 0, 2 ** 40).items():
+                    self.assertLessEqual(b, everything[ident][0])
+            else:
+                self.assertEqual(totals(recs, frm, to), inside)
+                self.assertEqual(totals(recs, 0, 2 ** 40), everything)
+
+        kills = self.run_with_kills(["compact", "--store", "STORE", "--config", self.config, "--from", str(frm),
+                                     "--to", str(to), "--resolution", "whole"], check)
+        self.assertGreaterEqual(kills, 6)
+
+
+class FullDisk(unittest.TestCase):
+    def setUp(self) -> None:
+        require_root(self)
+        self.dir = tempfile.mkdtemp()
+        self.mnt = os.path.join(self.dir, "mnt")
+        os.mkdir(self.mnt)
+        p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "cta-test", self.mnt], capture_output=True)
+        if p.returncode != 0:
+            shutil.rmtree(self.dir)
+            self.skipTest(f"cannot mount a tmpfs: {p.stderr.decode().strip()}")
+        self.store = os.path.join(self.mnt, "store")
+
+    def tearDown(self) -> None:
+        subprocess.run(["umount", self.mnt], capture_output=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def fill(self) -> None:
+        for name, chunk in (("filler", 4096), ("filler2", 1)):
+            fd = os.open(os.path.join(self.mnt, name), os.O_WRONLY | os.O_CREAT, 0o644)
+            try:
+                while True:
+                    os.write(fd, b"\0" * chunk)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+    def unfill(self) -> None:
+        os.unlink(os.path.join(self.mnt, "filler"))
+        os.unlink(os.path.join(self.mnt, "filler2"))
+
+    def test_collect_compact_rotate_on_a_full_disk(self) -> None:
+        lab = Lab()
+        try:
+            lab.start()
+            lab.nft_b(RULES)
+            lab.store = self.store
+            lab.collect()
+            ref0 = lab.reference()
+            lab.send(20, 1000)
+            lab.collect()
+            lab.send(30, 1000)
+            before = snapshot(self.store)
+            self.fill()
+            p = lab.collect(check=False)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("store was left as it was", p.stderr)
+            self.assertEqual(snapshot(self.store), before)
+            now = int(time.time()) + 5
+            p = run_helper("compact", "--store", self.store, "--config", lab.config, "--from", "1",
+                           "--to", str(now), check=False)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertEqual(snapshot(self.store), before)
+            self.unfill()
+            lab.collect()                             # nothing was lost: counted by the next run
+            ref = lab.reference()
+            got = stored_totals(self.store)
+            for key in KEYS:
+                self.assertEqual(got[key], (ref[0] - ref0[0], ref[1] - ref0[1]), key)
+        finally:
+            lab.close()
+
+    def test_rotate_on_a_full_disk(self) -> None:
+        make_history(self.store, int(time.time()), 12, 60, days=20)
+        config = os.path.join(self.dir, "config.json")
+        with open(config, "w") as f:
+            json.dump({"retention": {"detail_days": 3, "hourly_days": 20}}, f)
+        before = snapshot(self.store)
+        self.fill()
+        p = run_helper("rotate", "--store", self.store, "--config", config, check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(snapshot(self.store), before)
+        self.unfill()
+
+
+if __name__ == "__main__":
+    unittest.main()
