@@ -10,6 +10,7 @@ import time
 from typing import Any, Sequence
 
 from . import config as configmod, storefs
+from .prometheus import PrometheusError
 from .state import StateError
 from .store import StoreError
 
@@ -133,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(EXIT_CONFIG, str(e))
     except storefs.NotRoot as e:
         return _fail(EXIT_NOT_ROOT, str(e))
+    except PrometheusError as e:
+        return _fail(EXIT_FAILED, str(e))
     except storefs.WriteError as e:
         return _fail(EXIT_FAILED, f"{e}; the store was left as it was")
     except (StoreError, StateError) as e:

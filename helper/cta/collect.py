@@ -14,6 +14,7 @@ from .sources import Reading, SourceResult, read_all, source_key
 from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
 
 DEFAULT_BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id"
+PROMETHEUS_KEEP = 30 * 86400
 
 
 def boot_id() -> str:
@@ -131,15 +132,18 @@ def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
             new_size = (size or len(head)) + len(data)
             st.detail = statemod.DetailCache(target.rel, file_id, new_size, ids)
             res.written = True
+        # Prometheus totals only ever grow: through kernel resets, and through a counter's
+        # absence (a flushed rule set) for up to PROMETHEUS_KEEP seconds
         for d in deltas:
-            b, p = st.prometheus.get(d.ident.key(), (0, 0))
-            st.prometheus[d.ident.key()] = (b + d.bytes, p + d.packets)
+            b, p, _ = st.prometheus.get(d.ident.key(), (0, 0, now))
+            st.prometheus[d.ident.key()] = (b + d.bytes, p + d.packets, now)
         seen = set(new_counters)
-        for key in list(st.prometheus):
-            if key not in seen:
-                del st.prometheus[key]
         for key in seen:
-            st.prometheus.setdefault(key, (0, 0))
+            b, p, _ = st.prometheus.get(key, (0, 0, now))
+            st.prometheus[key] = (b, p, now)
+        for key, (_, _, last) in list(st.prometheus.items()):
+            if now - last > PROMETHEUS_KEEP:
+                del st.prometheus[key]
         st.counters = new_counters
         st.collected = collected
         st.last_end = now
@@ -156,7 +160,8 @@ def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
             raise
         testseam.point("state-saved")
         if cfg.prometheus_textfile:
-            prometheus.write(cfg.prometheus_textfile, st.prometheus)
+            prometheus.write(cfg.prometheus_textfile,
+                             {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in seen})
         if verbose:
             print(f"collected [{res.start}, {now}): {len(deltas)} counters changed, "
                   f"{res.baseline} new baselines, {len(res.resets)} resets", file=sys.stderr)

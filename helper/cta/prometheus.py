@@ -34,7 +34,14 @@ def render(totals: dict[str, tuple[int, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+class PrometheusError(Exception):
+    """The textfile could not be written; the collection itself was saved."""
+
+
 def write(path: str, totals: dict[str, tuple[int, int]]) -> None:
     """Written as PATH.tmp then renamed: node_exporter never reads a half-written file."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    storefs.replace_file(path, render(totals).encode("utf-8"))
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        storefs.replace_file(path, render(totals).encode("utf-8"))
+    except (OSError, storefs.WriteError) as e:
+        raise PrometheusError(f"collected and saved, but cannot write the Prometheus textfile: {e}") from e

@@ -35,7 +35,8 @@ class State:
     last_end: int | None = None
     collected: list[str] = field(default_factory=list)      # source keys read in the last run
     counters: dict[str, CounterState] = field(default_factory=dict)   # by Identity.key()
-    prometheus: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # Prometheus totals: bytes, packets, last time seen (kept a while for counters that vanish)
+    prometheus: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     detail: DetailCache | None = None
 
 
@@ -59,7 +60,7 @@ def load(root: str) -> State:
         for k, v in raw.get("counters", {}).items():
             st.counters[k] = CounterState(int(v["bytes"]), int(v["packets"]), str(v["handle"]), str(v["boot"]))
         for k, v in raw.get("prometheus", {}).items():
-            st.prometheus[k] = (int(v[0]), int(v[1]))
+            st.prometheus[k] = (int(v[0]), int(v[1]), int(v[2]) if len(v) > 2 else 0)
         d = raw.get("detail")
         if d:
             st.detail = DetailCache(d["rel"], d["file_id"], int(d["size"]), {k: int(i) for k, i in d["ids"].items()})
@@ -75,7 +76,7 @@ def dump(st: State) -> bytes:
         "collected": st.collected,
         "counters": {k: {"bytes": c.bytes, "packets": c.packets, "handle": c.handle, "boot": c.boot}
                      for k, c in sorted(st.counters.items())},
-        "prometheus": {k: [b, p] for k, (b, p) in sorted(st.prometheus.items())},
+        "prometheus": {k: [b, p, t] for k, (b, p, t) in sorted(st.prometheus.items())},
         "detail": None if st.detail is None else {
             "rel": st.detail.rel, "file_id": st.detail.file_id, "size": st.detail.size, "ids": st.detail.ids},
     }

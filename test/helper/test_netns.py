@@ -7,6 +7,7 @@ that is never reset (an nft counter in the sender's namespace). Needs root; skip
 
 from __future__ import annotations
 
+import os
 import shutil
 import unittest
 
@@ -119,6 +120,8 @@ class Scenario(unittest.TestCase):
         self.assert_totals([WEB, RULE, DUP1, DUP2, IPT, LEG])
 
     def test_flush_ruleset_and_reload(self) -> None:
+        prom = os.path.join(self.lab.dir, "textfile", "cta.prom")
+        self.lab.write_config({"prometheus_textfile": prom})
         self.begin()
         self.lab.send(40, 500)
         self.lab.collect()
@@ -132,6 +135,15 @@ class Scenario(unittest.TestCase):
         self.lab.send(5, 500)
         self.lab.collect()
         self.assert_totals([WEB, RULE, DUP1, DUP2, IPT, LEG])
+        # the Prometheus totals went on growing through both resets
+        with open(prom) as f:
+            text = f.read()
+        b, p = self.expected()
+        self.assertIn('cockpit_traffic_accounting_bytes_total{source="nft-rule",family="inet",table="acct",'
+                      f'chain="input",seq="1",name="udp5000"}} {b}\n', text)
+        self.assertIn('cockpit_traffic_accounting_packets_total{source="nft-counter",family="inet",table="acct",'
+                      f'chain="",seq="1",name="web"}} {p}\n', text)
+        self.assertEqual([n for n in os.listdir(os.path.dirname(prom))], ["cta.prom"])
 
     def test_nft_reset_counters(self) -> None:
         self.begin()

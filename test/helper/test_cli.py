@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The command line: configuration errors, exit codes, privileges, JSON reports, Prometheus."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from test.helper.common import FIXTURES, HELPER, PYTHON, run_helper
+from cta import prometheus
+from cta.config import ConfigError, parse_config
+from cta.store import Identity
+
+
+class ConfigFile(unittest.TestCase):
+    def test_defaults_and_full_example(self) -> None:
+        cfg = parse_config({})
+        self.assertEqual((cfg.interval_seconds, cfg.retention.detail_days, cfg.retention.hourly_days,
+                          cfg.retention.daily_days), (300, 7, 400, None))
+        self.assertEqual(cfg.source("interfaces").names, ["lo"])
+        cfg = parse_config({
+            "version": 1, "interval_seconds": 60,
+            "sources": {"nft_counters": {"enabled": True, "tables": ["acct"]},
+                        "nft_rules": {"enabled": False, "tables": []},
+                        "iptables": {"enabled": True, "chains": ["ACCT"]},
+                        "ip6tables": {"enabled": False, "chains": []},
+                        "interfaces": {"enabled": True, "exclude": ["lo", "veth*"]}},
+            "retention": {"detail_days": 3, "hourly_days": 30, "daily_days": 3650},
+            "prometheus_textfile": "/var/lib/prometheus/node-exporter/cta.prom",
+            "costs": {"anything": [1, {"x": None}]}, "groups": "whatever the page stores"})
+        self.assertFalse(cfg.source("nft_rules").enabled)
+        self.assertEqual(cfg.source("iptables").names, ["ACCT"])
+        self.assertEqual(cfg.retention.daily_days, 3650)
+
+    def test_errors_name_the_field(self) -> None:
+        cases = [
+            ({"retention": {"hourly_days": 0}}, "config.json: retention.hourly_days: must be a positive integer"),
+            ({"retention": {"hourly_days": "400"}}, "retention.hourly_days"),
+            ({"retention": {"detail_days": True}}, "retention.detail_days"),
+            ({"retention": {"daily_days": 10}}, "retention.daily_days"),
+            ({"interval_seconds": -5}, "interval_seconds: must be a positive integer"),
+            ({"sources": {"nft_rules": {"enabled": "yes"}}}, "sources.nft_rules.enabled"),
+            ({"sources": {"iptables": {"tables": []}}}, "sources.iptables.tables: unknown key"),
+            ({"sources": {"pf": {}}}, "sources.pf: unknown key"),
+            ({"sources": {"interfaces": {"exclude": "lo"}}}, "sources.interfaces.exclude"),
+            ({"colour": "blue"}, "colour: unknown key"),
+            ({"version": 2}, "version: must be 1"),
+            ({"prometheus_textfile": "relative.prom"}, "prometheus_textfile"),
+            ([], "must be an object"),
+        ]
+        for data, message in cases:
+            with self.subTest(data=data):
+                with self.assertRaises(ConfigError) as cm:
+                    parse_config(data)
+                self.assertIn(message, str(cm.exception))
+
+
+class CommandLine(unittest.TestCase):
+    def setUp(self) -> None:
+        self.dir = tempfile.mkdtemp()
+        os.chmod(self.dir, 0o755)
+        self.store = os.path.join(self.dir, "store")
+        shutil.copytree(os.path.join(FIXTURES, "plain"), self.store)
+        os.remove(os.path.join(self.store, "expected.json"))
+        self.config = os.path.join(self.dir, "config.json")
+        with open(self.config, "w") as f:
+            json.dump({"sources": {"nft_counters": {"enabled": False}, "nft_rules": {"enabled": False},
+                                   "iptables": {"enabled": False}, "ip6tables": {"enabled": False}}}, f)
+        for d, dirs, files in os.walk(self.dir):
+            for name in dirs:
+                os.chmod(os.path.join(d, name), 0o755)
+            for name in files:
+                os.chmod(os.path.join(d, name), 0o644)
+
+    def tearDown(self) -> None:
+        shutil.rmtree(self.dir)
+
+    def helper(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return run_helper(*args, "--store", self.store, "--config", self.config, check=False)
+
+    def test_bad_config_exit_code_and_message(self) -> None:
+        with open(self.config, "w") as f:
+            json.dump({"retention": {"hourly_days": 0}}, f)
+        p = self.helper("collect")
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("config.json: retention.hourly_days: must be a positive integer", p.stderr)
+        with open(self.config, "w") as f:
+            f.write("{not json")
+        p = self.helper("status")
+        self.assertEqual(p.returncode, 3)
+        self.assertIn("not valid JSON", p.stderr)
+
+    def test_missing_config_means_defaults(self) -> None:
+        p = run_helper("files", "--json", "--store", self.store, "--config", os.path.join(self.dir, "none.json"))
+        self.assertEqual(p.returncode, 0)
+
+    def test_usage_errors(self) -> None:
+        self.assertEqual(self.helper("compact", "--from", "10", "--to", "5").returncode, 2)
+        self.assertEqual(self.helper("compact", "--from", "yesterday", "--to", "5").returncode, 2)
+        self.assertEqual(run_helper("frobnicate", check=False).returncode, 2)
+
+    def test_files_json(self) -> None:
+        p = self.helper("files", "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rep = json.loads(p.stdout)
+        names = [f["file"] for f in rep["files"]]
+        self.assertEqual(names, ["daily/2025.cta", "detail/2025-11-21.cta", "detail/2025-11-22.cta",
+                                 "hourly/2025-11.cta"])
+        for f in rep["files"]:
+            self.assertEqual(f["size"], os.path.getsize(os.path.join(self.store, f["file"])))
+            self.assertLess(f["period"]["from"], f["period"]["to"])
+            self.assertIsInstance(f["mtime"], int)
+        self.assertFalse(rep["transaction_pending"])
+
+    def read(self, rel: str) -> bytes:
+        with open(os.path.join(self.store, rel), "rb") as f:
+            return f.read()
+
+    def test_compact_dry_run_json_changes_nothing(self) -> None:
+        before = {n: self.read(n) for n in ("daily/2025.cta", "detail/2025-11-21.cta", "hourly/2025-11.cta")}
+        p = self.helper("compact", "--from", "1763683200", "--to", "1763769600", "--dry-run", "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rep = json.loads(p.stdout)
+        self.assertTrue(rep["dry_run"])
+        self.assertGreater(rep["records_before"], rep["records_after"])
+        self.assertEqual(rep["bytes_saved"], rep["bytes_before"] - rep["bytes_after"])
+        self.assertEqual({f["file"] for f in rep["files"]}, {"detail/2025-11-21.cta", "daily/2025.cta"})
+        after = {n: self.read(n) for n in before}
+        self.assertEqual(before, after)
+
+    def test_unknown_version_is_an_error(self) -> None:
+        store = os.path.join(FIXTURES, "unknown-version")
+        p = run_helper("compact", "--store", store, "--config", self.config, "--from", "1", "--to", "2000000000",
+                       "--dry-run", check=False)
+        self.assertEqual(p.returncode, 5)
+        self.assertIn("unsupported store format version 2", p.stderr)
+        p = run_helper("status", "--json", "--store", store, "--config", self.config, check=False)
+        self.assertEqual(p.returncode, 0)
+        self.assertTrue(any("version 2" in e for e in json.loads(p.stdout)["errors"]))
+
+    def test_status_json_on_a_fixture(self) -> None:
+        store = os.path.join(FIXTURES, "corrupt")
+        rep = json.loads(run_helper("status", "--json", "--store", store, "--config", self.config).stdout)
+        with open(os.path.join(store, "expected.json")) as f:
+            expected = json.load(f)
+        self.assertEqual(rep["corrupt"]["count"], len(expected["corrupt"]))
+        self.assertEqual(rep["tiers"]["detail"]["files"], 2)
+        self.assertEqual(rep["store_bytes"], sum(os.path.getsize(os.path.join(store, "detail", n))
+                                                 for n in os.listdir(os.path.join(store, "detail"))))
+        keys = {s["key"]: s["status"] for s in rep["sources"]}
+        self.assertEqual(keys["nft_rules"], "disabled")
+        self.assertIn(keys["interfaces"], ("ok", "missing"))
+
+    def unprivileged(self, *args: str) -> subprocess.CompletedProcess[str]:
+        if os.geteuid() != 0 or shutil.which("setpriv") is None:
+            self.skipTest("needs root to switch to an unprivileged user (setpriv, Debian util-linux)")
+        return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", PYTHON, HELPER,
+                               *args, "--store", self.store, "--config", self.config],
+                              capture_output=True, text=True, timeout=60)
+
+    def test_writing_without_root_says_so(self) -> None:
+        for cmd in (["collect"], ["rotate"], ["compact", "--from", "1", "--to", "2000000000"]):
+            p = self.unprivileged(*cmd)
+            self.assertEqual(p.returncode, 4, p.stderr)
+            self.assertIn("run as root", p.stderr)
+
+    def test_status_and_files_without_root_write_nothing(self) -> None:
+        with open(self.config, "w") as f:
+            json.dump({}, f)
+        before = sorted(os.listdir(self.store))
+        p = self.unprivileged("status", "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rep = json.loads(p.stdout)
+        self.assertFalse(rep["privileged"])
+        nft = next(s for s in rep["sources"] if s["key"] == "nft_rules")
+        if shutil.which("nft"):
+            self.assertEqual((nft["status"], nft["note"]), ("needs-root", "needs administrative access"))
+        p = self.unprivileged("files", "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.unprivileged("compact", "--from", "1", "--to", "2000000000", "--dry-run", "--json")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(os.listdir(self.store)), before)
+
+
+class Prometheus(unittest.TestCase):
+    def test_render_escapes_labels(self) -> None:
+        ident = Identity("nft-rule", "inet", "filter", "input", 2, 'a "b" \\ c\nd')
+        text = prometheus.render({ident.key(): (2 ** 64 + 5, 7)})
+        self.assertIn('cockpit_traffic_accounting_bytes_total{source="nft-rule",family="inet",table="filter",'
+                      'chain="input",seq="2",name="a \\"b\\" \\\\ c\\nd"} 18446744073709551621', text)
+        self.assertIn("# TYPE cockpit_traffic_accounting_packets_total counter", text)
+        self.assertTrue(text.endswith("\n"))
+
+
+if __name__ == "__main__":
+    unittest.main()
