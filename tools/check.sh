@@ -30,8 +30,12 @@ echo "=== helper tests"
 echo "=== integration tests"
 npx jest --selectProjects integration --runInBand --forceExit --json --outputFile="$artifacts/jest-integration.json"
 
+echo "=== packaging tests"
+/usr/bin/python3 test/packaging/run.py "$artifacts/python-packaging.json"
+
 echo "=== summary"
 exec npx tsx tools/summary.ts "${steps[@]}" \
     "unit=$artifacts/jest-unit.json" \
     "python=$artifacts/python-tests.json" \
-    "integration=$artifacts/jest-integration.json"
+    "integration=$artifacts/jest-integration.json" \
+    "python-packaging=$artifacts/python-packaging.json"
