@@ -184,6 +184,27 @@ class FreshInstall(unittest.TestCase):
         p = run(["appstreamcli", "validate", "--no-net", str(METAINFO)], check=False)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
+    def test_documentation(self) -> None:
+        docs = Path(f"/usr/share/doc/{PACKAGE}")
+        with tarfile.open(common.build().tarball) as tar:
+            top = f"{PACKAGE}-{common.version()}/"
+            sources = [m.name[len(top):] for m in tar.getmembers()
+                       if m.name.startswith(top + "docs/") and m.name.endswith(".md")]
+        for name in ["README.md", *sources]:
+            with self.subTest(doc=name):
+                self.assertEqual((docs / Path(name).name).read_bytes(), tarball_member(name))
+        # what the units' Documentation= points at is there, uncompressed
+        for unit in common.installed_units():
+            for line in (UNIT_DIR / unit).read_text().splitlines():
+                if not line.startswith("Documentation=file:"):
+                    continue
+                target = Path(line.split(":", 1)[1])
+                with self.subTest(unit=unit, documentation=str(target)):
+                    if f"docs/{target.name}" not in sources:
+                        self.skipTest(f"docs/{target.name}, named by Documentation= in {unit}, "
+                                      "is not in the source yet")
+                    self.assertTrue(target.is_file())
+
     def test_units_installed_and_verify_clean(self) -> None:
         units_or_skip(self)
         paths = [str(UNIT_DIR / u) for u in UNITS]

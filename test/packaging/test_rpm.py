@@ -68,7 +68,12 @@ class Rpm(unittest.TestCase):
         listed = set(run(["rpm", "-qlp", str(common.build().rpm)]).stdout.split())
         # %doc lands in the distribution's doc directory, whose name differs between rpm builds
         docs = {f for f in listed if f.startswith(f"/usr/share/doc/{PACKAGE}")}
-        self.assertTrue(any(f.endswith("/README.md") for f in docs), listed)
+        with tarfile.open(common.build().tarball) as tar:
+            top = f"{PACKAGE}-{common.version()}/"
+            sources = [m.name[len(top):] for m in tar.getmembers()
+                       if m.name.startswith(top + "docs/") and m.name.endswith(".md")]
+        self.assertEqual(sorted(f.rsplit("/", 1)[1] for f in docs if f.endswith(".md")),
+                         sorted(["README.md", *(n[5:] for n in sources)]), listed)
         self.assertEqual(listed - docs, expected_files())
 
     def test_units(self) -> None:
