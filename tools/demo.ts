@@ -1,51 +1,353 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // `make demo`: a real Cockpit on 127.0.0.1 with this checkout's build installed in a throw-away
-// home directory. It changes nothing on the host: no firewall rule, no real store, no real
-// configuration. Ctrl-C stops it. Cockpit's --local-session ends about 15 s after the last
-// browser tab closes, so the demo starts a fresh one on the same port when that happens.
+// home directory, showing the real product: a year of plausible history for 20 rules, a cost
+// plan with report groups, and (as root) live collection of the demo's own counters, counting
+// real packets between two network namespaces of its own.
+//
+// It changes nothing on the host: no firewall rule, no real store, no real configuration. All of
+// it lives in a temporary directory (store/, config.json) and in two network namespaces named
+// after this process, which exist only while the demo runs. Ctrl-C stops it; every way out
+// (signal, error, normal exit) removes the namespaces, the traffic generator, Cockpit and the
+// directory. Cockpit's --local-session ends about 15 s after the last browser tab closes, so the
+// demo starts a fresh one on the same port when that happens.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startCockpit, type RunningCockpit } from "../test/harness/cockpit.ts";
 
 const RESTART_CHECK_MS = 1000;
+/** Demo speed: a real host collects every 5 minutes. */
+const COLLECT_SECONDS = 30;
+const PYTHON = "/usr/bin/python3";
+const IP = "/usr/sbin/ip";
+const NFT = "/usr/sbin/nft";
+
+const checkout = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const helper = join(checkout, "helper", "cta-helper");
+const makeHistory = join(checkout, "test", "tools", "make-history.py");
+const generator = join(checkout, "tools", "demo", "traffic.py");
+
+/**
+ * The 20 rules, in the order make-history.py --names iam gives them (even: input, odd: output),
+ * so that live data continues the same rows. Input rules count what the client sends to a port
+ * ("push"); output rules count the server's answers from a port ("reply"). Weights share the rate.
+ */
+const SERVICES: { name: string; port: number; weight: number }[] = [
+    { name: "www", port: 80, weight: 30 }, { name: "mail", port: 25, weight: 6 },
+    { name: "ssh", port: 22, weight: 3 }, { name: "ftp", port: 21, weight: 10 },
+    { name: "cvs", port: 2401, weight: 1 }, { name: "local", port: 8080, weight: 12 },
+    { name: "dns", port: 53, weight: 2 }, { name: "ntp", port: 123, weight: 0.5 },
+    { name: "smtp", port: 587, weight: 4 }, { name: "imap", port: 143, weight: 4 },
+    { name: "pop3", port: 110, weight: 2 }, { name: "irc", port: 6667, weight: 1 },
+    { name: "news", port: 119, weight: 1 }, { name: "https", port: 443, weight: 25 },
+    { name: "vpn", port: 1194, weight: 8 }, { name: "backup", port: 873, weight: 8 },
+    { name: "nfs", port: 2049, weight: 5 }, { name: "samba", port: 445, weight: 5 },
+    { name: "ldap", port: 389, weight: 1 }, { name: "proxy", port: 3128, weight: 10 },
+];
+const chainOf = (index: number): "input" | "output" => (index % 2 === 0 ? "input" : "output");
+
+const CONFIG = {
+    version: 1,
+    sources: {
+        nft_counters: { enabled: false },
+        nft_rules: { enabled: true, tables: ["inet filter"] },
+        iptables: { enabled: false },
+        ip6tables: { enabled: false },
+        interfaces: { enabled: false },
+    },
+    costs: {
+        currency: "EUR",
+        unit: "GB",
+        pricePerUnit: "0.05",
+        tiers: [
+            { upTo: "500", pricePerUnit: "0.08" },
+            { upTo: "5000", pricePerUnit: "0.05" },
+            { upTo: null, pricePerUnit: "0.03" },
+        ],
+        includedQuota: "50",
+        freeOfCharge: ["^cvs$"],
+        chargeOtherTraffic: true,
+        billingDay: 1,
+    },
+    groups: [
+        { name: "local network", pattern: "^(local|backup|nfs|samba|ldap|dns|ntp)$", charged: false },
+        { name: "internet services", pattern: "^(www|https|mail|smtp|imap|pop3|ftp|proxy|news|irc|vpn)$", charged: true },
+    ],
+};
+
+function ruleset(): string {
+    const rules = (chain: "input" | "output") => SERVICES
+            .filter((_, i) => chainOf(i) === chain)
+            .map(s => `        udp ${chain === "input" ? "dport" : "sport"} ${s.port} counter comment "${s.name}"`)
+            .join("\n");
+    return `table inet filter {
+    chain input {
+        type filter hook input priority filter; policy accept;
+${rules("input")}
+    }
+    chain output {
+        type filter hook output priority filter; policy accept;
+${rules("output")}
+    }
+}
+`;
+}
+
+function run(argv: string[]): void {
+    const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
+    if (result.status !== 0)
+        throw new Error(`${argv.join(" ")} failed: ${(result.stderr || result.error?.message || String(result.status)).trim()}`);
+}
+
+/** Everything the demo made, so that any way out can take it down again, synchronously too. */
+class Demo {
+    readonly dir = mkdtempSync(join(tmpdir(), "cta-demo-"));
+    readonly store = join(this.dir, "store");
+    readonly config = join(this.dir, "config.json");
+    readonly server = `cta-demo-srv-${process.pid}`;
+    readonly client = `cta-demo-cli-${process.pid}`;
+    readonly net = `10.231.${200 + (process.pid % 50)}`;
+    namespaces: string[] = [];
+    generators: ChildProcess[] = [];
+    /** The Cockpit in use; `cockpits` also holds one still stopping, `starting` one not up yet. */
+    cockpit: RunningCockpit | null = null;
+    cockpits = new Set<RunningCockpit>();
+    starting: Promise<RunningCockpit> | null = null;
+    timer: NodeJS.Timeout | null = null;
+    collecting: ChildProcess | null = null;
+    collections = 0;
+
+    get serverAddress(): string { return `${this.net}.1` }
+    get clientAddress(): string { return `${this.net}.2` }
+
+    history(): void {
+        const result = spawnSync(PYTHON, [makeHistory, "--store", this.store, "--counters", String(SERVICES.length),
+            "--days", "365", "--names", "iam", "--now", String(Math.floor(Date.now() / 1000))], { encoding: "utf8" });
+        if (result.status !== 0)
+            throw new Error(`make-history.py failed: ${result.stderr.trim()}`);
+        console.log(`History: ${result.stdout.trim()}`);
+    }
+
+    writeConfig(live: boolean): void {
+        // Without live collection there is nothing to collect: every source is off.
+        const config = live
+            ? { ...CONFIG, interval_seconds: COLLECT_SECONDS }
+            : { ...CONFIG, sources: Object.fromEntries(Object.keys(CONFIG.sources).map(k => [k, { enabled: false }])) };
+        writeFileSync(this.config, JSON.stringify(config, null, 4) + "\n");
+    }
+
+    /** Two namespaces of our own, a veth pair between them, the accounting rules in the server. */
+    network(): void {
+        for (const ns of [this.server, this.client]) {
+            run([IP, "netns", "add", ns]);
+            this.namespaces.push(ns);
+            run([IP, "-n", ns, "link", "set", "lo", "up"]);
+        }
+        // Created directly inside the namespaces: the host's own interfaces are never touched.
+        run([IP, "link", "add", "srv0", "netns", this.server, "type", "veth", "peer", "name", "cli0", "netns", this.client]);
+        run([IP, "-n", this.server, "addr", "add", `${this.serverAddress}/24`, "dev", "srv0"]);
+        run([IP, "-n", this.client, "addr", "add", `${this.clientAddress}/24`, "dev", "cli0"]);
+        run([IP, "-n", this.server, "link", "set", "srv0", "up"]);
+        run([IP, "-n", this.client, "link", "set", "cli0", "up"]);
+        const rules = join(this.dir, "demo.nft");
+        writeFileSync(rules, ruleset());
+        run([IP, "netns", "exec", this.server, NFT, "-f", rules]);
+    }
+
+    startTraffic(): void {
+        const ports = SERVICES.map(s => s.port).join(",");
+        const plan = SERVICES.map((s, i) => `${s.name}:${s.port}:${chainOf(i) === "input" ? "push" : "reply"}:${s.weight}`).join(",");
+        const start = (ns: string, args: string[]) => {
+            // `ip netns exec` replaces itself with Python: the child's PID is the generator's own.
+            const child = spawn(IP, ["netns", "exec", ns, PYTHON, generator, ...args], { stdio: ["ignore", "ignore", "inherit"] });
+            this.generators.push(child);
+        };
+        start(this.server, ["serve", "--address", this.serverAddress, "--peer", this.clientAddress, "--ports", ports]);
+        start(this.client, ["send", "--address", this.clientAddress, "--peer", this.serverAddress, "--plan", plan]);
+    }
+
+    /** What Cockpit runs as "the helper": this checkout's, inside the server namespace. */
+    helperWrapper(): string {
+        const path = join(this.dir, "cta-helper");
+        writeFileSync(path, `#!/bin/sh\n# make demo: the helper sees the demo's own counters, in its namespace\n` +
+            `exec ${IP} netns exec ${this.server} ${PYTHON} ${helper} "$@"\n`);
+        chmodSync(path, 0o755);
+        return path;
+    }
+
+    collect(): void {
+        if (this.collecting)
+            return;
+        const child = spawn(IP, ["netns", "exec", this.server, PYTHON, helper, "collect", "--store", this.store,
+            "--config", this.config, "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+        this.collecting = child;
+        let out = "";
+        let err = "";
+        child.stdout?.on("data", (chunk: Buffer) => { out += chunk.toString() });
+        child.stderr?.on("data", (chunk: Buffer) => { err += chunk.toString() });
+        child.on("close", code => {
+            this.collecting = null;
+            const time = new Date().toTimeString().slice(0, 8);
+            if (code !== 0) {
+                console.log(`${time}  collect failed (${code}): ${err.trim()}`);
+                return;
+            }
+            this.collections++;
+            try {
+                const summary = JSON.parse(out) as { written: boolean; changed: number; baselines: number };
+                console.log(summary.written
+                    ? `${time}  collected: ${summary.changed} rules counted traffic`
+                    : `${time}  collected a baseline of ${summary.baselines} counters (no data yet; that is expected)`);
+            } catch {
+                console.log(`${time}  collected: ${out.trim()}`);
+            }
+        });
+    }
+
+    startCollecting(): void {
+        this.collect();
+        this.timer = setInterval(() => this.collect(), COLLECT_SECONDS * 1000);
+    }
+
+    /** Synchronous and idempotent: safe from process.on("exit"). */
+    cleanupSync(): void {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = null;
+        for (const child of [...this.generators, ...(this.collecting ? [this.collecting] : [])]) {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill("SIGKILL");
+        }
+        this.generators = [];
+        for (const cockpit of this.cockpits) {
+            try {
+                process.kill(-cockpit.pid, "SIGKILL");
+            } catch {
+                // already stopped
+            }
+            rmSync(cockpit.home, { recursive: true, force: true });
+        }
+        this.cockpits.clear();
+        this.cockpit = null;
+        for (const ns of this.namespaces.splice(0))
+            spawnSync(IP, ["netns", "del", ns]);
+        rmSync(this.dir, { recursive: true, force: true });
+    }
+
+    /** The orderly way down: Cockpit gets to stop by itself first. */
+    async cleanup(): Promise<void> {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = null;
+        for (const child of this.generators)
+            child.kill("SIGTERM");
+        if (this.starting) {
+            // A Cockpit on its way up: wait for its PID, so that it can be stopped too.
+            await this.starting.catch(() => undefined);
+        }
+        await Promise.all([...this.cockpits].map(c => this.stopCockpit(c)));
+        this.cleanupSync();
+    }
+
+    async startCockpit(env: Record<string, string>, port?: number): Promise<RunningCockpit> {
+        this.starting = startCockpit({ log: "ignore", env, ...(port === undefined ? {} : { port }) });
+        try {
+            const cockpit = await this.starting;
+            this.cockpits.add(cockpit);
+            this.cockpit = cockpit;
+            return cockpit;
+        } finally {
+            this.starting = null;
+        }
+    }
+
+    async stopCockpit(cockpit: RunningCockpit): Promise<void> {
+        if (this.cockpit === cockpit)
+            this.cockpit = null;
+        await cockpit.stop();
+        this.cockpits.delete(cockpit);
+    }
+}
+
+function describe(demo: Demo, url: string, live: boolean): void {
+    const names = SERVICES.map(s => s.name).join(", ");
+    console.log(`\nCockpit with Traffic Accounting is running:\n\n    ${url}/traffic-accounting\n`);
+    console.log("No login is needed (a local session). Press Ctrl-C to stop.\n");
+    console.log("What the demo shows:");
+    console.log(`  - a year of plausible history for ${SERVICES.length} nftables rules: ${names}`);
+    console.log("  - a cost plan in EUR per GB (50 GB included, 0.08 up to 500 GB, 0.05 up to 5000 GB, then 0.03),");
+    console.log('    report groups "local network" (free of charge) and "internet services" (charged)');
+    if (live) {
+        console.log(`  - live collection every ${COLLECT_SECONDS} s (demo speed; a real host collects every 5 minutes) of`);
+        console.log(`    real UDP traffic between the demo's own network namespaces ${demo.client} (${demo.clientAddress})`);
+        console.log(`    and ${demo.server} (${demo.serverAddress}), counted by "table inet filter" in ${demo.server}`);
+        console.log("  - the first collection only takes a baseline; new data appears from the second one on");
+    }
+    console.log(`  - store and configuration in ${demo.dir} (removed when the demo stops)\n`);
+}
 
 async function main(): Promise<void> {
-    let cockpit: RunningCockpit = await startCockpit({ log: "ignore" });
-    const port = cockpit.port;
-    let sawSession = false;
+    const demo = new Demo();
     let stopping = false;
-
-    console.log(`\nCockpit with Traffic Accounting is running:\n\n    ${cockpit.url}/traffic-accounting\n`);
-    console.log("No login is needed (a local session). Press Ctrl-C to stop.\n");
-
+    // Whatever ends the demo, nothing of it (Cockpit is a separate process group) may outlive it.
+    process.on("exit", () => demo.cleanupSync());
     const shutdown = async () => {
         if (stopping)
             return;
         stopping = true;
-        console.log("\nStopping Cockpit…");
-        await cockpit.stop();
-        process.exit(0);
-    };
-    // Whatever ends the demo, its Cockpit (a separate process group) must not outlive it.
-    process.on("exit", () => {
+        console.log("\nStopping the demo…");
         try {
-            process.kill(-cockpit.pid, "SIGTERM");
-        } catch {
-            // already stopped
+            await demo.cleanup();
+        } finally {
+            process.exit(0);
         }
-    });
-    process.on("SIGINT", () => void shutdown());
-    process.on("SIGTERM", () => void shutdown());
+    };
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+        process.on(signal, () => void shutdown());
 
+    demo.history();
+    let live = false;
+    let env: Record<string, string> = { CTA_HELPER: helper, CTA_STORE: demo.store, CTA_CONFIG: demo.config };
+    if (process.getuid?.() !== 0) {
+        console.log("Not running as root: no live collection (it needs network namespaces and nftables); showing the history only.");
+    } else {
+        try {
+            demo.network();
+            live = true;
+        } catch (error) {
+            console.log(`No live collection: ${error instanceof Error ? error.message : String(error)}; showing the history only.`);
+            for (const ns of demo.namespaces.splice(0))
+                spawnSync(IP, ["netns", "del", ns]);
+        }
+    }
+    demo.writeConfig(live);
+    if (live) {
+        demo.startTraffic();
+        env = { ...env, CTA_HELPER: demo.helperWrapper() };
+        console.log(`Collecting every ${COLLECT_SECONDS} s (demo speed).`);
+        demo.startCollecting();
+    }
+
+    const first = await demo.startCockpit(env);
+    if (stopping)
+        return;
+    describe(demo, first.url, live);
+
+    let sawSession = false;
     for (;;) {
-        await new Promise(resolve => setTimeout(resolve, RESTART_CHECK_MS));
-        if (stopping)
+        await new Promise(r => setTimeout(r, RESTART_CHECK_MS));
+        if (stopping || !demo.cockpit)
             return;
-        const active = cockpit.hasSession();
-        if (active) {
+        if (demo.cockpit.hasSession()) {
             sawSession = true;
         } else if (sawSession) {
             // The session ended; without a new one every URL would answer with a login page.
-            await cockpit.stop();
-            cockpit = await startCockpit({ log: "ignore", port });
+            await demo.stopCockpit(demo.cockpit);
+            if (stopping)
+                return;
+            await demo.startCockpit(env, first.port);
             sawSession = false;
         }
     }
