@@ -12,7 +12,6 @@ import fnmatch
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -223,6 +222,9 @@ def parse_iptables_save(text: str, source: str, family: str, chains: list[str],
         positions[(table, chain)] = pos + 1
         if chains and chain not in chains:
             continue
+        if "--comment" not in rest:
+            continue
+        import shlex                       # only needed for rules with a comment
         try:
             tokens = shlex.split(rest)
         except ValueError:
@@ -277,14 +279,35 @@ def read_interfaces(root: str, exclude: list[str]) -> list[Reading]:
     return out
 
 
+class Job:
+    """A tool started now and read later, so that all tools of a collection run at once."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.argv = argv
+        self.proc: subprocess.Popen[str] | None = None
+        self.error = ""
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True,
+                                         env={"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+                                              "LC_ALL": "C"})
+        except OSError as e:
+            self.error = str(e)
+
+    def result(self) -> tuple[int, str, str]:
+        if self.proc is None:
+            return 127, "", self.error
+        try:
+            out, err = self.proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            return 124, "", "timed out"
+        return self.proc.returncode, out, err
+
+
 def _run(argv: list[str]) -> tuple[int, str, str]:
-    try:
-        p = subprocess.run(argv, capture_output=True, text=True, timeout=60,
-                           env={"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
-                                "LC_ALL": "C"})
-    except subprocess.TimeoutExpired:
-        return 124, "", "timed out"
-    return p.returncode, p.stdout, p.stderr
+    return Job(argv).result()
 
 
 def _permission_problem(stderr: str) -> bool:
@@ -310,20 +333,28 @@ def nft_ruleset() -> NftRuleset | None:
         return None
 
 
-def read_nft(cfg: Config) -> tuple[SourceResult, SourceResult, list[OffloadWarning], NftRuleset | None]:
+def start_nft(cfg: Config) -> Job | None:
+    nft = _which("nft")
+    if nft is None or not (cfg.source("nft_counters").enabled or cfg.source("nft_rules").enabled):
+        return None
+    return Job([nft, "-j", "list", "ruleset"])
+
+
+def read_nft(cfg: Config, job: Job | None) -> tuple[SourceResult, SourceResult, list[OffloadWarning],
+                                                    NftRuleset | None]:
     counters = SourceResult("nft_counters", "disabled")
     rules = SourceResult("nft_rules", "disabled")
     warnings: list[OffloadWarning] = []
     want_c, want_r = cfg.source("nft_counters").enabled, cfg.source("nft_rules").enabled
     if not want_c and not want_r:
         return counters, rules, warnings, None
-    nft = _which("nft")
     enabled = [r for r, want in ((counters, want_c), (rules, want_r)) if want]
-    if nft is None:
+    if job is None:
         for r in enabled:
             r.status, r.note = "missing", "nft is not installed; skipped"
         return counters, rules, warnings, None
-    code, out, err = _run([nft, "-j", "list", "ruleset"])
+    nft = job.argv[0]
+    code, out, err = job.result()
     if code != 0:
         status = "needs-root" if _permission_problem(err) else "error"
         note = ("needs administrative access" if status == "needs-root"
@@ -367,19 +398,26 @@ def _iptables_tools(family: str) -> list[tuple[str, str]]:
     return found
 
 
-def read_iptables(cfg: Config, family: str, nft: list[NftRuleset | None]) -> SourceResult:
+def start_iptables(cfg: Config, family: str) -> list[tuple[str, str, Job]]:
+    key = "iptables" if family == "ip" else "ip6tables"
+    if not cfg.source(key).enabled:
+        return []
+    return [(source, tool, Job([tool, "-c"])) for source, tool in _iptables_tools(family)]
+
+
+def read_iptables(cfg: Config, family: str, jobs: list[tuple[str, str, Job]],
+                  nft: list[NftRuleset | None]) -> SourceResult:
     key = "iptables" if family == "ip" else "ip6tables"
     sc = cfg.source(key)
     res = SourceResult(key, "disabled")
     if not sc.enabled:
         return res
-    tools = _iptables_tools(family)
-    if not tools:
+    if not jobs:
         res.status, res.note = "missing", f"{key}-save is not installed; skipped"
         return res
     notes = []
-    for source, tool in tools:
-        code, out, err = _run([tool, "-c"])
+    for source, tool, job in jobs:
+        code, out, err = job.result()
         if code != 0:
             if _permission_problem(err):
                 res.status = "needs-root"
@@ -416,9 +454,14 @@ def read_interfaces_source(cfg: Config) -> SourceResult:
 
 
 def read_all(cfg: Config) -> tuple[list[SourceResult], list[OffloadWarning]]:
-    c, r, warnings, rs = read_nft(cfg)
+    # every tool starts at once: a collection takes as long as its slowest tool
+    nft_job = start_nft(cfg)
+    ip_jobs = start_iptables(cfg, "ip")
+    ip6_jobs = start_iptables(cfg, "ip6")
+    ifaces = read_interfaces_source(cfg)
+    c, r, warnings, rs = read_nft(cfg, nft_job)
     # the nft ruleset also gives the kernel handles of iptables-nft rules (parse_iptables_save)
     shared: list[NftRuleset | None] = [rs]
-    results = [c, r, read_iptables(cfg, "ip", shared), read_iptables(cfg, "ip6", shared),
-               read_interfaces_source(cfg)]
+    results = [c, r, read_iptables(cfg, "ip", ip_jobs, shared), read_iptables(cfg, "ip6", ip6_jobs, shared),
+               ifaces]
     return results, warnings

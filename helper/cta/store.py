@@ -7,8 +7,8 @@ records into files and the crash-safe file operations live in storefs.py.
 
 from __future__ import annotations
 
+import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -36,8 +36,12 @@ class Identity:
 
     def key(self) -> str:
         """The escaped identity, exactly as it follows the id in a `c` line."""
-        return " ".join((escape(self.source), escape(self.family), escape(self.table),
-                         escape(self.chain), str(self.seq), escape(self.name)))
+        k = self.__dict__.get("_key")
+        if k is None:
+            k = " ".join((escape(self.source), escape(self.family), escape(self.table),
+                          escape(self.chain), str(self.seq), escape(self.name)))
+            object.__setattr__(self, "_key", k)     # a cache, not part of the value
+        return k
 
     @staticmethod
     def from_key(key: str) -> "Identity":
@@ -95,11 +99,16 @@ class ParsedFile:
                 yield Record(block.start, block.end, self.counters[cid], nbytes, npackets)
 
 
+_PLAIN = re.compile(r"[^\x00-\x20%\x7f\ud800-\udfff]+\Z")
+
+
 def escape(value: str) -> str:
     if value == "":
         return "-"
     if value == "-":
         return "%2D"
+    if _PLAIN.match(value):
+        return value
     out: list[str] = []
     for ch in value:
         code = ord(ch)
@@ -144,7 +153,7 @@ def parse_int(token: str) -> int:
 
 
 def new_file_id() -> str:
-    return secrets.token_hex(8)
+    return os.urandom(8).hex()
 
 
 def header_line(tier: str, file_id: str) -> str:

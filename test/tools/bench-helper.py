@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Figures for the helper, printed (run by bench/helper.bench.ts; no assertions):
+
+1. `collect` with 1,000 nft counters against `nft -j list ruleset` alone, in the same run, in
+   a network namespace of its own (500 named counters and 500 commented rules, all counting
+   every packet, so every collection writes 1,000 data lines). Needs root.
+2. `rotate` of a one-year store of 200 counters (the daily rotation: one detail day into
+   hourly, and a month of hourly into daily when one expires), and that store's size on disk
+   at the default retention, with bytes per stored counter-interval.
+"""
+
+from __future__ import annotations
+
+import compileall
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+HELPER = os.path.join(REPO, "helper", "cta-helper")
+PY = "/usr/bin/python3"
+RUNS = 9
+
+
+def timed(argv: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def ruleset(n: int) -> str:
+    half = n // 2
+    lines = ["table inet bench {"]
+    lines += [f"    counter c{k:04d} {{ }}" for k in range(half)]
+    lines.append("    chain input {")
+    lines.append("        type filter hook input priority 0; policy accept;")
+    lines += [f'        meta l4proto udp counter name "c{k:04d}"' for k in range(half)]
+    lines += [f'        meta l4proto udp counter comment "rule-{k:04d}"' for k in range(n - half)]
+    lines += ["    }", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def bench_collect() -> None:
+    if os.geteuid() != 0 or shutil.which("nft") is None or shutil.which("ip") is None:
+        print("collect: skipped (needs root, nft and ip to build a namespace with 1,000 counters)")
+        return
+    ns = f"ctabench{os.getpid()}"
+    d = tempfile.mkdtemp()
+    try:
+        subprocess.run(["ip", "netns", "add", ns], check=True)
+        subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"], check=True)
+        subprocess.run(["ip", "-n", ns, "addr", "add", "10.231.9.1/24", "dev", "lo"], check=True)
+        subprocess.run(["ip", "netns", "exec", ns, "nft", "-f", "-"], input=ruleset(1000), text=True, check=True)
+        store, config = os.path.join(d, "store"), os.path.join(d, "config.json")
+        with open(config, "w") as f:
+            f.write("{}\n")
+        inside = ["ip", "netns", "exec", ns]
+        send = inside + [PY, "-c", "import socket; s=socket.socket(2,2); s.sendto(b'x'*100, ('10.231.9.1', 9))"]
+        collect = inside + [PY, HELPER, "collect", "--store", store, "--config", config]
+        nft = inside + ["nft", "-j", "list", "ruleset"]
+        subprocess.run(collect, check=True, capture_output=True)          # baseline
+        t_collect, t_nft, t_exec = [], [], []
+        for _ in range(RUNS):
+            time.sleep(1.0)                                                # a new second: a new interval
+            subprocess.run(send, check=True)
+            t_nft.append(timed(nft))
+            t_collect.append(timed(collect))
+            t_exec.append(timed(inside + ["true"]))
+        written = sum(os.path.getsize(os.path.join(store, "detail", n)) for n in os.listdir(os.path.join(store, "detail")))
+        c, n, e = statistics.median(t_collect), statistics.median(t_nft), statistics.median(t_exec)
+        print(f"collect, 1,000 nft counters (500 named, 500 rules), median of {RUNS} runs, each writing 1,000 records:")
+        print(f"  nft -j list ruleset alone: {n * 1000:8.1f} ms")
+        print(f"  cta-helper collect:        {c * 1000:8.1f} ms   ratio {c / n:.2f}x  (target <= 2x)")
+        print(f"  (both include `ip netns exec` itself: {e * 1000:.1f} ms; without it the ratio is "
+              f"{(c - e) / (n - e):.2f}x)")
+        print(f"  detail written: {written} bytes in {RUNS} collections")
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def du(path: str) -> tuple[int, int]:
+    apparent = blocks = 0
+    for dirpath, _, files in os.walk(path):
+        for name in files:
+            st = os.stat(os.path.join(dirpath, name))
+            apparent += st.st_size
+            blocks += st.st_blocks * 512
+    return apparent, blocks
+
+
+def bench_rotate() -> None:
+    d = tempfile.mkdtemp()
+    try:
+        store = os.path.join(d, "store")
+        now = int(time.time()) // 300 * 300
+        t = time.perf_counter()
+        out = subprocess.run([PY, os.path.join(HERE, "make-history.py"), "--store", store, "--counters", "200",
+                              "--days", "365", "--seed", "1", "--now", str(now - 86400)],
+                             check=True, capture_output=True, text=True).stdout.strip()
+        gen = time.perf_counter() - t
+        records = int(out.split(" records")[0].rsplit(" ", 1)[1])
+        apparent, blocks = du(store)
+        print(f"store of 200 counters over one year at the default retention (7 days detail at 300 s, "
+              f"hourly to 400 days): generated in {gen:.1f} s")
+        print(f"  {records} records, {apparent / 1e6:.1f} MB ({apparent / 2**20:.1f} MiB), "
+              f"{blocks / 1e6:.1f} MB on disk (target < 40 MB)")
+        print(f"  {apparent / records:.1f} bytes per stored counter-interval on average (target <= 16)")
+        config = os.path.join(d, "config.json")
+        with open(config, "w") as f:
+            f.write("{}\n")
+        t = time.perf_counter()
+        p = subprocess.run([PY, HELPER, "rotate", "--store", store, "--config", config, "--json"],
+                           check=True, capture_output=True, text=True)
+        rot = time.perf_counter() - t
+        print(f"rotate (the daily run a day later): {rot:.2f} s; {p.stdout.strip()!s:.300}")
+        t = time.perf_counter()
+        subprocess.run([PY, HELPER, "status", "--json", "--store", store, "--config", config],
+                       check=True, capture_output=True)
+        print(f"status --json on that store: {time.perf_counter() - t:.2f} s")
+        t = time.perf_counter()
+        subprocess.run([PY, HELPER, "compact", "--dry-run", "--json", "--store", store, "--config", config,
+                        "--from", str(now - 200 * 86400), "--to", str(now - 100 * 86400)],
+                       check=True, capture_output=True)
+        print(f"compact --dry-run --json over 100 days of hourly data: {time.perf_counter() - t:.2f} s")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def main() -> None:
+    which = sys.argv[1:] or ["collect", "rotate"]
+    # an installed helper is byte-compiled (as Debian does for every Python module): so here
+    compileall.compile_dir(os.path.join(REPO, "helper", "cta"), quiet=1)
+    if "collect" in which:
+        bench_collect()
+    if "rotate" in which:
+        bench_rotate()
+
+
+if __name__ == "__main__":
+    main()
