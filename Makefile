@@ -53,18 +53,24 @@ devel-install: all
 devel-uninstall:
 	rm -f $(DEVEL_DIR)
 
-# Source tarball with the built page, so packages build without npm.
+# Source tarball with the built page, so packages build without npm. The page is built anew from
+# the committed sources inside the tarball's tree (never copied from the work tree's dist/, which
+# may hold a development build or uncommitted changes), so the tarball depends only on HEAD and
+# the locked npm packages, and two builds of it are the same bytes.
 dist: $(TARFILE)
 
-$(TARFILE): all
-	rm -rf .dist-tmp && mkdir -p .dist-tmp/$(PACKAGE_NAME)-$(VERSION)
-	git archive HEAD | tar -x -C .dist-tmp/$(PACKAGE_NAME)-$(VERSION)
-	cp -r dist .dist-tmp/$(PACKAGE_NAME)-$(VERSION)/
+# Phony as well: a new commit makes a new tarball, whatever the old one's time.
+.PHONY: $(TARFILE)
+$(TARFILE): node_modules/.package-lock.json
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && src="$$tmp/$(PACKAGE_NAME)-$(VERSION)" && \
+	mkdir "$$src" && git archive HEAD | tar -x -C "$$src" && \
+	ln -s $(CURDIR)/node_modules "$$src/node_modules" && \
+	(cd "$$src" && NODE_ENV=production npm run --silent build >/dev/null) && rm "$$src/node_modules" && \
 	tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
 	    --mode=go=rX,u+rw,a-s \
 	    --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
-	    -C .dist-tmp -cf - $(PACKAGE_NAME)-$(VERSION) | xz -T1 -9 > $@
-	rm -rf .dist-tmp
+	    -C "$$tmp" -cf "$$tmp/source.tar" $(PACKAGE_NAME)-$(VERSION) && \
+	xz -T1 -9 < "$$tmp/source.tar" > $@.part && mv $@.part $@
 
 # Distribution packages, built from the dist tarball (and the spec and debian/ inside it) as a
 # distribution would, in a throw-away directory; the .rpm and .deb land in PKG_OUTPUT. Debian's rpm has no package database to check
