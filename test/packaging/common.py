@@ -30,7 +30,16 @@ METAINFO = Path(f"/usr/share/metainfo/{PACKAGE}.metainfo.xml")
 STORE = Path(f"/var/lib/{PACKAGE}")
 CONFIG_DIR = Path(f"/etc/{PACKAGE}")
 CONFIG = CONFIG_DIR / "config.json"
-UNIT_DIR = Path("/lib/systemd/system")          # where bookworm's debhelper wants units
+
+
+def _unit_dir() -> Path:
+    """Where this Debian's packages put units, as packaging/debian/rules asks pkg-config."""
+    p = subprocess.run(["pkg-config", "--variable=systemdsystemunitdir", "systemd"],
+                       capture_output=True, text=True)
+    return Path(p.stdout.strip() or "/lib/systemd/system")
+
+
+UNIT_DIR = _unit_dir()
 WANTS = Path("/etc/systemd/system/timers.target.wants")
 DSH_STATE = Path("/var/lib/systemd/deb-systemd-helper-enabled")
 TIMERS = (f"{PACKAGE}-collect.timer", f"{PACKAGE}-rotate.timer")
@@ -176,6 +185,39 @@ def machine_state() -> dict[str, list[str]]:
                   if p.exists()],
         "units": [u for u in UNITS if (UNIT_DIR / u).exists()],
     }
+
+
+STUB = """#!/bin/sh
+echo "$(basename "$0") $*" >> "{log}"
+"""
+# A private mount namespace in which /run/systemd/system exists: what the maintainer scripts test
+# to learn that systemd runs. Nothing outside the namespace sees it.
+SYSTEMD_RUNS = 'mount -t tmpfs cta-test /run/systemd && mkdir /run/systemd/system && exec "$@"'
+
+
+class FakeSystemd:
+    """systemctl and deb-systemd-invoke stand-ins that record what scripts ask of them."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="cta-fake-systemd-"))
+        self.log = self.dir / "calls"
+        self.log.write_text("")
+        for name in ("systemctl", "deb-systemd-invoke"):
+            stub = self.dir / name
+            stub.write_text(STUB.format(log=self.log))
+            stub.chmod(0o755)
+
+    def run(self, argv: list[str], env: dict[str, str] | None = None) -> list[str]:
+        """Runs argv as if systemd ran; returns the calls it made to systemd."""
+        before = self.log.read_text()
+        full = {"PATH": f"{self.dir}:{os.environ.get('PATH', '/usr/sbin:/usr/bin:/sbin:/bin')}"}
+        full.update(env or {})
+        run(["unshare", "--mount", "--propagation", "private", "sh", "-c", SYSTEMD_RUNS, "sh",
+             "env", *(f"{k}={v}" for k, v in full.items()), *argv])
+        return self.log.read_text()[len(before):].splitlines()
+
+    def close(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def installed_units() -> list[str]:

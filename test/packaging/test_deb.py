@@ -316,5 +316,32 @@ class Lifecycle(unittest.TestCase):
             self.assertTrue((WANTS / timer).exists(), f"{timer} not enabled after reinstall")
 
 
+class WithSystemdRunning(unittest.TestCase):
+    """The maintainer scripts as they behave on a host where systemd runs: they start the timers
+    on install, restart them on upgrade, stop them on remove, and never touch the services.
+    (Stand-ins record the calls; no real systemd is there to start anything.)"""
+
+    def setUp(self) -> None:
+        units_or_skip(self)
+        common.purge()
+        self.systemd = common.FakeSystemd()
+
+    def tearDown(self) -> None:
+        common.purge()
+        self.systemd.close()
+
+    def test_start_on_install_restart_on_upgrade_stop_on_remove(self) -> None:
+        timers = " ".join(TIMERS)
+        calls = self.systemd.run(["dpkg", "-i", str(common.build().deb)])
+        self.assertIn(f"deb-systemd-invoke start {timers}", calls)
+        calls += (upgrade := self.systemd.run(["dpkg", "-i", str(common.build().next_deb)]))
+        self.assertIn(f"deb-systemd-invoke restart {timers}", upgrade)
+        calls += (remove := self.systemd.run(["dpkg", "--remove", PACKAGE]))
+        self.assertIn(f"deb-systemd-invoke stop {timers}", remove)
+        calls += self.systemd.run(["dpkg", "--purge", PACKAGE])
+        self.assertEqual([c for c in calls if ".service" in c], [])
+        self.assertIsNone(common.dpkg_status())
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -140,5 +140,37 @@ class Rpm(unittest.TestCase):
                 self.assertEqual(p.returncode, 0, p.stderr)
 
 
+class RpmScriptletsWithSystemdRunning(unittest.TestCase):
+    """The rpm's scriptlets run by sh as rpm would run them, with systemd stand-ins: on this
+    Debian build they are the spec's fallbacks for the systemd-rpm-macros macros."""
+
+    def setUp(self) -> None:
+        self.systemd = common.FakeSystemd()
+
+    def tearDown(self) -> None:
+        self.systemd.close()
+
+    def scriptlet(self, tag: str, arg: int) -> list[str]:
+        body = query(f"%{{{tag}}}")
+        return self.systemd.run(["sh", "-e", "-c", body, tag, str(arg)])
+
+    def test_install_enables_by_preset_and_starts(self) -> None:
+        timers = " ".join(TIMERS)
+        calls = self.scriptlet("POSTIN", 1)
+        self.assertIn(f"systemctl --no-reload preset {timers}", calls)
+        for timer in TIMERS:
+            self.assertIn(f"systemctl start {timer}", calls)
+
+    def test_upgrade_starts_nothing_new_and_restarts(self) -> None:
+        self.assertEqual(self.scriptlet("POSTIN", 2), [])
+        self.assertEqual(self.scriptlet("PREUN", 1), [])
+        calls = self.scriptlet("POSTUN", 1)
+        self.assertIn(f"systemctl try-restart {' '.join(TIMERS)}", calls)
+
+    def test_erase_stops_and_disables(self) -> None:
+        self.assertEqual(self.scriptlet("PREUN", 0), [f"systemctl --no-reload disable --now {' '.join(TIMERS)}"])
+        self.assertEqual(self.scriptlet("POSTUN", 0), ["systemctl daemon-reload"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -93,7 +93,7 @@ class Debian(unittest.TestCase):
         # the configuration is the admin's from the first installation on: not in the package
         self.assertNotIn(f"/etc/{PACKAGE}/config.json", rows)
         for unit in common.build().source_units:
-            self.assertIn(f"/lib/systemd/system/{unit}", rows)
+            self.assertIn(f"{common.UNIT_DIR}/{unit}", rows)
         for name, (mode, owner) in rows.items():
             with self.subTest(file=name):
                 self.assertEqual(owner, "root/root")
