@@ -16,6 +16,7 @@ REQUIRED=(
     "iptables:/usr/sbin/iptables-legacy"
     "python3:/usr/bin/python3"
     "iproute2:/usr/bin/ip"
+    "iputils-ping:/usr/bin/ping"
     "util-linux:/usr/sbin/runuser"
     "procps:/usr/bin/pgrep"
     "gawk:/usr/bin/gawk"

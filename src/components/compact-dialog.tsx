@@ -103,11 +103,11 @@ export function CompactDialog({ status, retentionDays, formatTime, onClose }: Co
                     <FormGroup label={_("Last day")} fieldId="cta-compact-last">
                         <DatePicker id="cta-compact-last" value={last} onChange={(_e, v) => setLast(v)} aria-label={_("Last day")} />
                     </FormGroup>
-                    <FormGroup label={_("Keep one record per rule and")} fieldId="cta-compact-resolution">
+                    <FormGroup label={_("Resolution")} fieldId="cta-compact-resolution">
                         <FormSelect id="cta-compact-resolution" value={resolution} onChange={(_e, v) => setResolution(v as Resolution)}>
-                            <FormSelectOption value="hour" label={_("hour")} />
-                            <FormSelectOption value="day" label={_("day")} />
-                            <FormSelectOption value="whole" label={_("whole range")} />
+                            <FormSelectOption value="hour" label={_("One record per rule and hour")} />
+                            <FormSelectOption value="day" label={_("One record per rule and day")} />
+                            <FormSelectOption value="whole" label={_("One record per rule for the whole range")} />
                         </FormSelect>
                     </FormGroup>
                 </Form>

@@ -4,7 +4,7 @@
 // across the plot zooms, which sets the timeframe. uPlot's live legend is the tooltip, and
 // clicking a legend entry hides or shows its line. Colours come from PatternFly's tokens, so the
 // graph follows the dark theme.
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { average, movingAverage, percentile95 } from "../engine/series.ts";
@@ -89,12 +89,26 @@ function derive(props: TrafficGraphProps): Derived {
     return { data: [props.x, ...raw] as uPlot.AlignedData, series, raw };
 }
 
+/** Changes whenever the theme class on <html> changes, so canvas colours can be read again. */
+function useThemeClass(): string {
+    const [theme, setTheme] = useState(document.documentElement.className);
+    useEffect(() => {
+        const observer = new MutationObserver(() => setTheme(document.documentElement.className));
+        observer.observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
+        return () => observer.disconnect();
+    }, []);
+    return theme;
+}
+
 export function TrafficGraph(props: TrafficGraphProps) {
     const container = useRef<HTMLDivElement>(null);
     const plot = useRef<uPlot | null>(null);
     const onZoom = useRef(props.onZoom);
     onZoom.current = props.onZoom;
-    const derived = useMemo(() => derive(props), [props]);
+    const theme = useThemeClass();
+    // The theme is an input: uPlot paints on a canvas with colours read from CSS at creation.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    const derived = useMemo(() => derive(props), [props, theme]);
 
     useEffect(() => {
         const element = container.current;
