@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-import time
 from typing import Any, Sequence
 
-from . import config as configmod, storefs
+from . import args as argsmod, config as configmod, storefs
 from .prometheus import PrometheusError
 from .state import StateError
 from .store import StoreError
@@ -22,44 +20,6 @@ EXIT_NOT_ROOT = 4        # a writing command without the rights to write the sto
 EXIT_STORE = 5           # the store or its state cannot be read (unknown version...)
 
 PROG = "cta-helper"
-
-
-def _time_arg(text: str) -> int:
-    """Unix seconds, or a local time YYYY-MM-DD[THH:MM[:SS]]."""
-    if text.isdigit():
-        return int(text)
-    for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            return int(time.mktime(time.strptime(text, fmt)))
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"not a time: {text!r} (Unix seconds or YYYY-MM-DD[THH:MM[:SS]])")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", default=storefs.DEFAULT_STORE, metavar="DIR",
-                        help=f"store directory (default {storefs.DEFAULT_STORE})")
-    common.add_argument("--config", default=configmod.DEFAULT_CONFIG, metavar="FILE",
-                        help=f"configuration file (default {configmod.DEFAULT_CONFIG})")
-    ap = argparse.ArgumentParser(prog=PROG, description="cockpit-traffic-accounting helper")
-    sub = ap.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    c = sub.add_parser("collect", parents=[common], help="read all counters, append their deltas")
-    c.add_argument("--json", action="store_true", help="print a summary as JSON")
-    c.add_argument("-v", "--verbose", action="store_true")
-    sub.add_parser("rotate", parents=[common], help="roll old detail into coarser tiers") \
-        .add_argument("--json", action="store_true")
-    k = sub.add_parser("compact", parents=[common], help="merge a time range (like ipacsum --replace)")
-    k.add_argument("--from", dest="frm", type=_time_arg, required=True, metavar="T")
-    k.add_argument("--to", type=_time_arg, required=True, metavar="T")
-    k.add_argument("--resolution", choices=("whole", "day", "hour"), default="whole")
-    k.add_argument("--dry-run", action="store_true", help="only print what would be merged")
-    k.add_argument("--json", action="store_true")
-    s = sub.add_parser("status", parents=[common], help="sources, counters and store summary")
-    s.add_argument("--json", action="store_true")
-    f = sub.add_parser("files", parents=[common], help="the store's files with their periods")
-    f.add_argument("--json", action="store_true")
-    return ap
 
 
 def _print(obj: Any, as_json: bool, text: str) -> None:
@@ -75,11 +35,15 @@ def _fail(code: int, message: str) -> int:
     return code
 
 
-def run(args: argparse.Namespace) -> int:
-    from . import collect, rollup, status
+def run(args: argsmod.Args) -> int:
     cfg = configmod.load_config(args.config)
     if args.command == "collect":
-        res = collect.collect(args.store, cfg, args.verbose)
+        from . import sources
+        with storefs.Lock(args.store):
+            # start reading the counters first; the rest of the helper loads meanwhile
+            started = sources.start_all(cfg)
+            from . import collect
+            res = collect.collect_locked(args.store, cfg, started, args.verbose)
         for sr in res.sources:
             if sr.note:
                 print(f"{PROG}: {sr.key}: {sr.note}", file=sys.stderr)
@@ -92,14 +56,14 @@ def run(args: argparse.Namespace) -> int:
                f"({res.baseline} new baselines, {len(res.resets)} resets)")
         return EXIT_OK
     if args.command == "rotate":
+        from . import rollup
         rr = rollup.rotate(args.store, cfg)
         _print({"moved": rr.moved, "written": rr.written, "dropped_records": rr.dropped_records},
                args.json, f"rotated {len(rr.moved)} files into {len(rr.written)}; "
                f"dropped {rr.dropped_records} records past daily retention")
         return EXIT_OK
     if args.command == "compact":
-        if args.frm >= args.to:
-            return _fail(EXIT_USAGE, "compact: --from must be before --to")
+        from . import rollup
         plan = rollup.compact(args.store, args.frm, args.to, args.resolution, args.dry_run)
         summary = plan.summary()
         summary["dry_run"] = args.dry_run
@@ -108,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
                f"in {len(plan.files)} files, {plan.bytes_before - plan.bytes_after} bytes saved")
         return EXIT_OK
     if args.command == "status":
+        from . import status
         rep = status.status_report(args.store, args.config, cfg)
         lines = [f"last collection: {rep['last_collection']}"]
         for s in rep["sources"]:
@@ -120,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         _print(rep, args.json, "\n".join(lines))
         return EXIT_OK
     if args.command == "files":
+        from . import status
         rep = status.files_report(args.store)
         _print(rep, args.json, "\n".join(f"{f['file']} {f['size']}" for f in rep["files"]))
         return EXIT_OK
@@ -127,7 +93,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = argsmod.parse(list(sys.argv[1:] if argv is None else argv), storefs.DEFAULT_STORE,
+                             configmod.DEFAULT_CONFIG)
+    except argsmod.HelpRequested:
+        sys.stdout.write(argsmod.USAGE)
+        return EXIT_OK
+    except argsmod.UsageError as e:
+        sys.stderr.write(argsmod.USAGE)
+        return _fail(EXIT_USAGE, str(e))
     try:
         return run(args)
     except configmod.ConfigError as e:

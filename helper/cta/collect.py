@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from . import prometheus, recovery, state as statemod, storefs, testseam
 from .config import Config
-from .sources import Reading, SourceResult, read_all, source_key
+from .sources import Reading, SourceResult, Started, read_all, source_key, start_all
 from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
 
 DEFAULT_BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id"
@@ -27,23 +27,23 @@ def boot_id() -> str:
         return ""
 
 
-@dataclass
-class Delta:
+class Delta(NamedTuple):
     ident: Identity
     bytes: int
     packets: int
+    key: str                               # ident.key(), computed once
 
 
-@dataclass
 class CollectResult:
-    start: int | None
-    end: int
-    deltas: list[Delta] = field(default_factory=list)
-    baseline: int = 0                      # counters seen for the first time without a delta
-    resets: list[str] = field(default_factory=list)
-    sources: list[SourceResult] = field(default_factory=list)
-    written: bool = False
-    message: str = ""
+    def __init__(self, start: int | None, end: int, sources: list[SourceResult]) -> None:
+        self.start = start
+        self.end = end
+        self.sources = sources
+        self.deltas: list[Delta] = []
+        self.baseline = 0                  # counters seen for the first time without a delta
+        self.resets: list[str] = []
+        self.written = False
+        self.message = ""
 
 
 def compute(readings: list[Reading], collected: list[str], st: statemod.State, boot: str
@@ -72,7 +72,7 @@ def compute(readings: list[Reading], collected: list[str], st: statemod.State, b
         else:
             b, p = r.bytes - prev.bytes, r.packets - prev.packets
         if b or p:
-            deltas.append(Delta(r.ident, b, p))
+            deltas.append(Delta(r.ident, b, p, key))
     return deltas, baseline, resets, new_counters
 
 
@@ -93,76 +93,88 @@ def _detail_ids(root: str, rel: str, st: statemod.State) -> tuple[str, dict[str,
 
 def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
     with storefs.Lock(root):
-        st = statemod.load(root)
-        recovery.recover(root, st)
-        testseam.point("recovered")
-        results, _warnings = read_all(cfg)
-        testseam.point("read")
-        now = int(time.time())
-        boot = boot_id()
-        readings = [r for res in results for r in res.readings]
-        collected = sorted({k for res in results for k in res.collected})
-        res = CollectResult(st.last_end, now, sources=results)
-        if st.last_end is not None and now <= st.last_end:
-            res.message = (f"the clock ({now}) is not after the last collection ({st.last_end}); "
-                           "nothing collected")
-            return res
-        deltas, res.baseline, res.resets, new_counters = compute(readings, collected, st, boot)
-        res.deltas = deltas
-        target = storefs.file_for("detail", now)
-        size = 0
-        if deltas:
-            assert st.last_end is not None
-            file_id, ids, size = _detail_ids(root, target.rel, st)
-            parts: list[str] = []
-            rows = []
-            for d in deltas:
-                key = d.ident.key()
-                cid = ids.get(key)
-                if cid is None:
-                    cid = max(ids.values(), default=-1) + 1
-                    ids[key] = cid
-                    parts.append(counter_line(cid, d.ident))
-                rows.append((cid, d.bytes, d.packets))
-            parts.append(block_text(st.last_end, now, rows))
-            data = "".join(parts).encode("utf-8")
-            head = header_line("detail", file_id).encode("utf-8")
-            storefs.append_record(os.path.join(root, target.rel), head, data)
-            testseam.point("appended")
-            new_size = (size or len(head)) + len(data)
-            st.detail = statemod.DetailCache(target.rel, file_id, new_size, ids)
-            res.written = True
-        # Prometheus totals only ever grow: through kernel resets, and through a counter's
-        # absence (a flushed rule set) for up to PROMETHEUS_KEEP seconds
-        for d in deltas:
-            b, p, _ = st.prometheus.get(d.ident.key(), (0, 0, now))
-            st.prometheus[d.ident.key()] = (b + d.bytes, p + d.packets, now)
-        seen = set(new_counters)
-        for key in seen:
-            b, p, _ = st.prometheus.get(key, (0, 0, now))
-            st.prometheus[key] = (b, p, now)
-        for key, (_, _, last) in list(st.prometheus.items()):
-            if now - last > PROMETHEUS_KEEP:
-                del st.prometheus[key]
-        st.counters = new_counters
-        st.collected = collected
-        st.last_end = now
-        try:
-            statemod.save(root, st)
-        except storefs.WriteError:
-            if res.written:
-                # take the block back, so that a failed run leaves the store as it was
-                path = os.path.join(root, target.rel)
-                if size == 0:
-                    os.unlink(path)
-                else:
-                    storefs.truncate(path, size)
-            raise
-        testseam.point("state-saved")
-        if cfg.prometheus_textfile:
-            prometheus.write(cfg.prometheus_textfile,
-                             {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in seen})
-        if verbose:
-            print(f"collected [{res.start}, {now}): {len(deltas)} counters changed, "
-                  f"{res.baseline} new baselines, {len(res.resets)} resets", file=sys.stderr)
+        return collect_locked(root, cfg, start_all(cfg), verbose)
+
+
+def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = False) -> CollectResult:
+    """The collection, with the lock held and the tools started (see cli.py).
+
+    The tools must start under the lock: values read before another collect had finished
+    would be older than the state it saves. They run while the state is loaded and the store
+    checked.
+    """
+    st = statemod.load(root)
+    recovery.recover(root, st)
+    testseam.point("recovered")
+    results, _warnings = read_all(cfg, started)
+    testseam.point("read")
+    now = int(time.time())
+    boot = boot_id()
+    readings = [r for res in results for r in res.readings]
+    collected = sorted({k for res in results for k in res.collected})
+    res = CollectResult(st.last_end, now, sources=results)
+    if st.last_end is not None and now <= st.last_end:
+        res.message = (f"the clock ({now}) is not after the last collection ({st.last_end}); "
+                       "nothing collected")
         return res
+    deltas, res.baseline, res.resets, new_counters = compute(readings, collected, st, boot)
+    res.deltas = deltas
+    target = storefs.file_for("detail", now)
+    size = 0
+    if deltas:
+        assert st.last_end is not None
+        file_id, ids, size = _detail_ids(root, target.rel, st)
+        parts: list[str] = []
+        rows = []
+        next_id = max(ids.values(), default=-1) + 1
+        for d in deltas:
+            key = d.key
+            cid = ids.get(key)
+            if cid is None:
+                cid = next_id
+                next_id += 1
+                ids[key] = cid
+                parts.append(counter_line(cid, d.ident))
+            rows.append((cid, d.bytes, d.packets))
+        parts.append(block_text(st.last_end, now, rows))
+        data = "".join(parts).encode("utf-8")
+        head = header_line("detail", file_id).encode("utf-8")
+        storefs.append_record(os.path.join(root, target.rel), head, data)
+        testseam.point("appended")
+        new_size = (size or len(head)) + len(data)
+        st.detail = statemod.DetailCache(target.rel, file_id, new_size, ids)
+        res.written = True
+    # Prometheus totals only ever grow: through kernel resets, and through a counter's
+    # absence (a flushed rule set) for up to PROMETHEUS_KEEP seconds
+    for d in deltas:
+        b, p, _ = st.prometheus.get(d.key, (0, 0, now))
+        st.prometheus[d.key] = (b + d.bytes, p + d.packets, now)
+    seen = set(new_counters)
+    for key in seen:
+        b, p, _ = st.prometheus.get(key, (0, 0, now))
+        st.prometheus[key] = (b, p, now)
+    for key, (_, _, last) in list(st.prometheus.items()):
+        if now - last > PROMETHEUS_KEEP:
+            del st.prometheus[key]
+    st.counters = new_counters
+    st.collected = collected
+    st.last_end = now
+    try:
+        statemod.save(root, st)
+    except storefs.WriteError:
+        if res.written:
+            # take the block back, so that a failed run leaves the store as it was
+            path = os.path.join(root, target.rel)
+            if size == 0:
+                os.unlink(path)
+            else:
+                storefs.truncate(path, size)
+        raise
+    testseam.point("state-saved")
+    if cfg.prometheus_textfile:
+        prometheus.write(cfg.prometheus_textfile,
+                         {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in seen})
+    if verbose:
+        print(f"collected [{res.start}, {now}): {len(deltas)} counters changed, "
+              f"{res.baseline} new baselines, {len(res.resets)} resets", file=sys.stderr)
+    return res

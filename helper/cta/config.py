@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from .tiers import Retention
@@ -19,18 +18,18 @@ class ConfigError(Exception):
     pass
 
 
-@dataclass
 class SourceConfig:
-    enabled: bool = True
-    names: list[str] = field(default_factory=list)   # tables, chains, or excluded interfaces
+    def __init__(self, enabled: bool = True, names: list[str] | None = None) -> None:
+        self.enabled = enabled
+        self.names = names or []            # tables, chains, or excluded interfaces
 
 
-@dataclass
 class Config:
-    interval_seconds: int = 300
-    sources: dict[str, SourceConfig] = field(default_factory=dict)
-    retention: Retention = field(default_factory=Retention)
-    prometheus_textfile: str | None = None
+    def __init__(self) -> None:
+        self.interval_seconds = 300
+        self.sources: dict[str, SourceConfig] = {}
+        self.retention = Retention()
+        self.prometheus_textfile: str | None = None
 
     def source(self, key: str) -> SourceConfig:
         return self.sources[key]

@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from . import recovery, state as statemod, storefs, testseam, tiers
 from .config import Config
@@ -24,19 +23,18 @@ def _step(name: str) -> None:
     testseam.point(name)
 
 
-@dataclass
-class Output:
+class Output(NamedTuple):
     rel: str
     tier: str
     records: list[Record]
 
 
-@dataclass
 class Transaction:
-    root: str
-    outputs: list[Output] = field(default_factory=list)
-    deletes: list[str] = field(default_factory=list)
-    superseded: list[str] = field(default_factory=list)    # file ids replaced or absorbed
+    def __init__(self, root: str, superseded: list[str] | None = None) -> None:
+        self.root = root
+        self.outputs: list[Output] = []
+        self.deletes: list[str] = []
+        self.superseded = superseded or []                  # file ids replaced or absorbed
 
     def render(self, out: Output) -> bytes:
         return render_file(out.tier, out.records, self.superseded)
@@ -114,11 +112,11 @@ def _read(root: str, f: storefs.StoreFile) -> ParsedFile | None:
         return None
 
 
-@dataclass
 class RotateResult:
-    moved: list[str] = field(default_factory=list)          # files absorbed into a coarser tier
-    written: list[str] = field(default_factory=list)
-    dropped_records: int = 0                                  # by daily_days
+    def __init__(self) -> None:
+        self.moved: list[str] = []                            # files absorbed into a coarser tier
+        self.written: list[str] = []
+        self.dropped_records = 0                              # by daily_days
 
 
 def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
@@ -179,8 +177,7 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
     return res
 
 
-@dataclass
-class CompactPlan:
+class CompactPlan(NamedTuple):
     frm: int
     to: int
     resolution: str

@@ -12,10 +12,8 @@ import fnmatch
 import json
 import os
 import re
-import shutil
 import subprocess
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .config import Config
 from .store import Identity
@@ -24,26 +22,24 @@ U64 = 1 << 64
 SYS_NET = "/sys/class/net"
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     ident: Identity
     bytes: int
     packets: int
     handle: str          # kernel instance marker: changes when the object is recreated
 
 
-@dataclass
 class SourceResult:
-    key: str             # the config key: nft_counters, nft_rules, iptables, ip6tables, interfaces
-    status: str          # ok, disabled, missing, needs-root, error
-    note: str = ""
-    readings: list[Reading] = field(default_factory=list)
-    collected: list[str] = field(default_factory=list)   # source keys (see source_key) read fully
-    tools: list[str] = field(default_factory=list)
+    def __init__(self, key: str, status: str) -> None:
+        self.key = key          # the config key: nft_counters, nft_rules, iptables, ip6tables, interfaces
+        self.status = status    # ok, disabled, missing, needs-root, error
+        self.note = ""
+        self.readings: list[Reading] = []
+        self.collected: list[str] = []     # source keys (see source_key) read fully
+        self.tools: list[str] = []
 
 
-@dataclass
-class OffloadWarning:
+class OffloadWarning(NamedTuple):
     family: str
     table: str
     flowtable: str
@@ -71,19 +67,18 @@ def _table_selected(family: str, table: str, names: list[str]) -> bool:
     return not names or table in names or f"{family} {table}" in names
 
 
-@dataclass
-class NftChain:
+class NftChain(NamedTuple):
     table_handle: int
     chain_handle: int
-    rule_handles: list[int] = field(default_factory=list)     # every rule, in ruleset order
+    rule_handles: list[int]                # every rule, in ruleset order
 
 
-@dataclass
-class NftRuleset:
+class NftRuleset(NamedTuple):
     counters: list[Reading]
     rules: list[Reading]
     flowtables: list[dict[str, Any]]
-    chains: dict[tuple[str, str, str], NftChain] = field(default_factory=dict)
+    chains: dict[tuple[str, str, str], NftChain]
+    tables: set[tuple[str, str]]                   # (family, name) of every table
 
 
 def parse_nft_json(text: str, tables: list[str] | None = None,
@@ -93,13 +88,14 @@ def parse_nft_json(text: str, tables: list[str] | None = None,
     table_handles: dict[tuple[str, str], int] = {}
     chain_handles: dict[tuple[str, str, str], int] = {}
     seqs: dict[tuple[str, str, str, str], int] = {}
-    out = NftRuleset([], [], [])
+    out = NftRuleset([], [], [], {}, set())
     for item in items:
         if not isinstance(item, dict):
             continue
         if "table" in item:
             t = item["table"]
             table_handles[(t["family"], t["name"])] = t.get("handle", 0)
+            out.tables.add((t["family"], t["name"]))
         elif "chain" in item:
             c = item["chain"]
             chain_handles[(c["family"], c["table"], c["name"])] = c.get("handle", 0)
@@ -115,7 +111,7 @@ def parse_nft_json(text: str, tables: list[str] | None = None,
             ck = (r["family"], r["table"], r["chain"])
             nc = out.chains.get(ck)
             if nc is None:
-                nc = out.chains[ck] = NftChain(table_handles.get(ck[:2], 0), chain_handles.get(ck, 0))
+                nc = out.chains[ck] = NftChain(table_handles.get(ck[:2], 0), chain_handles.get(ck, 0), [])
             nc.rule_handles.append(r.get("handle", 0))
             comment = r.get("comment")
             if rule_tables is None or not isinstance(comment, str):
@@ -316,38 +312,20 @@ def _permission_problem(stderr: str) -> bool:
 
 
 def _which(tool: str) -> str | None:
-    return shutil.which(tool, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-
-
-def nft_ruleset() -> NftRuleset | None:
-    """The whole ruleset, for the kernel handles of iptables-nft rules; None if unreadable."""
-    nft = _which("nft")
-    if nft is None:
-        return None
-    code, out, _ = _run([nft, "-j", "list", "ruleset"])
-    if code != 0:
-        return None
-    try:
-        return parse_nft_json(out, None, None)
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def start_nft(cfg: Config) -> Job | None:
-    nft = _which("nft")
-    if nft is None or not (cfg.source("nft_counters").enabled or cfg.source("nft_rules").enabled):
-        return None
-    return Job([nft, "-j", "list", "ruleset"])
+    for d in (os.environ.get("PATH", "") + ":/usr/sbin:/sbin").split(":"):
+        path = os.path.join(d, tool)
+        if d and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
 
 
 def read_nft(cfg: Config, job: Job | None) -> tuple[SourceResult, SourceResult, list[OffloadWarning],
                                                     NftRuleset | None]:
+    """The nft sources from `nft -j list ruleset`, and the whole parsed ruleset (or None)."""
     counters = SourceResult("nft_counters", "disabled")
     rules = SourceResult("nft_rules", "disabled")
     warnings: list[OffloadWarning] = []
     want_c, want_r = cfg.source("nft_counters").enabled, cfg.source("nft_rules").enabled
-    if not want_c and not want_r:
-        return counters, rules, warnings, None
     enabled = [r for r, want in ((counters, want_c), (rules, want_r)) if want]
     if job is None:
         for r in enabled:
@@ -375,7 +353,7 @@ def read_nft(cfg: Config, job: Job | None) -> tuple[SourceResult, SourceResult, 
     if want_r:
         rules.status, rules.readings, rules.collected = "ok", rs.rules, ["nft-rule"]
         rules.tools = [nft]
-    if rs.flowtables:
+    if rs.flowtables and enabled:
         code, text, _ = _run([nft, "list", "flowtables"])
         warnings = offload_warnings(rs.flowtables, flowtable_flags_from_text(text) if code == 0 else {})
     return counters, rules, warnings, rs
@@ -398,25 +376,42 @@ def _iptables_tools(family: str) -> list[tuple[str, str]]:
     return found
 
 
-def start_iptables(cfg: Config, family: str) -> list[tuple[str, str, Job]]:
-    key = "iptables" if family == "ip" else "ip6tables"
-    if not cfg.source(key).enabled:
-        return []
-    return [(source, tool, Job([tool, "-c"])) for source, tool in _iptables_tools(family)]
+def legacy_tables_loaded(family: str) -> bool:
+    """Whether the legacy x_tables of a family hold any table (as iptables-legacy-save checks).
+
+    No file means the kernel module is not loaded: there is no legacy rule to read. A file we
+    may not read means we cannot tell, so the tool is run (and says what it needs).
+    """
+    try:
+        with open(f"/proc/net/{'ip' if family == 'ip' else 'ip6'}_tables_names") as f:
+            return bool(f.read().strip())
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
-def read_iptables(cfg: Config, family: str, jobs: list[tuple[str, str, Job]],
-                  nft: list[NftRuleset | None]) -> SourceResult:
+def read_iptables(cfg: Config, family: str, started: "Started", rs: NftRuleset | None) -> SourceResult:
     key = "iptables" if family == "ip" else "ip6tables"
     sc = cfg.source(key)
     res = SourceResult(key, "disabled")
     if not sc.enabled:
         return res
-    if not jobs:
+    tools = started.tools.get(family, [])
+    if not tools:
         res.status, res.note = "missing", f"{key}-save is not installed; skipped"
         return res
     notes = []
-    for source, tool, job in jobs:
+    for source, tool in tools:
+        job = started.jobs.get((family, source))
+        if job is None:
+            if source == "iptables-legacy" and not legacy_tables_loaded(family):
+                res.collected.append(f"{source}:{family}")      # no legacy table: nothing to read
+                continue
+            if source == "iptables" and rs is not None and not any(f == family for f, _ in rs.tables):
+                res.collected.append(f"{source}:{family}")      # no table of this family in nftables
+                continue
+            job = Job([tool, "-c"])
         code, out, err = job.result()
         if code != 0:
             if _permission_problem(err):
@@ -425,11 +420,7 @@ def read_iptables(cfg: Config, family: str, jobs: list[tuple[str, str, Job]],
             else:
                 notes.append(f"{os.path.basename(tool)} failed: {err.strip() or code}")
             continue
-        chains = None
-        if source == "iptables" and "-A " in out:
-            if nft[0] is None:
-                nft[0] = nft_ruleset()
-            chains = nft[0].chains if nft[0] is not None else None
+        chains = rs.chains if source == "iptables" and rs is not None else None
         res.readings.extend(parse_iptables_save(out, source, family, sc.names, chains))
         res.collected.append(f"{source}:{family}")
         res.tools.append(tool)
@@ -453,15 +444,42 @@ def read_interfaces_source(cfg: Config) -> SourceResult:
     return res
 
 
-def read_all(cfg: Config) -> tuple[list[SourceResult], list[OffloadWarning]]:
-    # every tool starts at once: a collection takes as long as its slowest tool
-    nft_job = start_nft(cfg)
-    ip_jobs = start_iptables(cfg, "ip")
-    ip6_jobs = start_iptables(cfg, "ip6")
+class Started(NamedTuple):
+    nft: Job | None                                # nft -j list ruleset
+    tools: dict[str, list[tuple[str, str]]]        # family -> (source, save tool) installed
+    jobs: dict[tuple[str, str], Job]               # (family, source) -> save tool started at once
+
+
+def start_all(cfg: Config) -> Started:
+    """Start the tools at once: a collection takes about as long as its slowest tool.
+
+    nft is read whenever an nft or iptables source is on: its ruleset says whether
+    iptables-nft has any table (if not, iptables-nft-save need not run) and gives the kernel
+    handles of iptables-nft rules. iptables-legacy-save runs only when legacy tables exist.
+    """
+    want_ipt = {"ip": cfg.source("iptables").enabled, "ip6": cfg.source("ip6tables").enabled}
+    nft = _which("nft")
+    nft_job = None
+    if nft is not None and (cfg.source("nft_counters").enabled or cfg.source("nft_rules").enabled
+                            or any(want_ipt.values())):
+        nft_job = Job([nft, "-j", "list", "ruleset"])
+    tools: dict[str, list[tuple[str, str]]] = {}
+    jobs: dict[tuple[str, str], Job] = {}
+    for family, wanted in want_ipt.items():
+        if not wanted:
+            continue
+        tools[family] = _iptables_tools(family)
+        for source, tool in tools[family]:
+            if source == "iptables-legacy" and legacy_tables_loaded(family):
+                jobs[(family, source)] = Job([tool, "-c"])
+            elif source == "iptables" and nft_job is None:
+                jobs[(family, source)] = Job([tool, "-c"])
+    return Started(nft_job, tools, jobs)
+
+
+def read_all(cfg: Config, started: Started | None = None) -> tuple[list[SourceResult], list[OffloadWarning]]:
+    started = started or start_all(cfg)
     ifaces = read_interfaces_source(cfg)
-    c, r, warnings, rs = read_nft(cfg, nft_job)
-    # the nft ruleset also gives the kernel handles of iptables-nft rules (parse_iptables_save)
-    shared: list[NftRuleset | None] = [rs]
-    results = [c, r, read_iptables(cfg, "ip", ip_jobs, shared), read_iptables(cfg, "ip6", ip6_jobs, shared),
-               ifaces]
+    c, r, warnings, rs = read_nft(cfg, started.nft)
+    results = [c, r, read_iptables(cfg, "ip", started, rs), read_iptables(cfg, "ip6", started, rs), ifaces]
     return results, warnings

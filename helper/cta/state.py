@@ -5,24 +5,21 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import storefs
 
 STATE_VERSION = 1
 
 
-@dataclass
-class CounterState:
+class CounterState(NamedTuple):
     bytes: int
     packets: int
     handle: str
     boot: str
 
 
-@dataclass
-class DetailCache:
+class DetailCache(NamedTuple):
     """Ids of the detail file that collect appended to last, so it need not re-read it."""
     rel: str
     file_id: str
@@ -30,14 +27,14 @@ class DetailCache:
     ids: dict[str, int]
 
 
-@dataclass
 class State:
-    last_end: int | None = None
-    collected: list[str] = field(default_factory=list)      # source keys read in the last run
-    counters: dict[str, CounterState] = field(default_factory=dict)   # by Identity.key()
-    # Prometheus totals: bytes, packets, last time seen (kept a while for counters that vanish)
-    prometheus: dict[str, tuple[int, int, int]] = field(default_factory=dict)
-    detail: DetailCache | None = None
+    def __init__(self, last_end: int | None = None, collected: list[str] | None = None) -> None:
+        self.last_end = last_end
+        self.collected = collected or []                      # source keys read in the last run
+        self.counters: dict[str, CounterState] = {}           # by Identity.key()
+        # Prometheus totals: bytes, packets, last time seen (kept a while for counters that vanish)
+        self.prometheus: dict[str, tuple[int, int, int]] = {}
+        self.detail: DetailCache | None = None
 
 
 class StateError(Exception):

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 FORMAT_VERSION = 1
 TIERS = ("detail", "hourly", "daily")
@@ -24,8 +23,7 @@ class StoreError(Exception):
     """A store file that cannot be read at all (unknown version, no header)."""
 
 
-@dataclass(frozen=True, order=True)
-class Identity:
+class Identity(NamedTuple):
     """A counter's stable identity: the same in every file, across resets and helper runs."""
     source: str
     family: str
@@ -36,12 +34,13 @@ class Identity:
 
     def key(self) -> str:
         """The escaped identity, exactly as it follows the id in a `c` line."""
-        k = self.__dict__.get("_key")
-        if k is None:
-            k = " ".join((escape(self.source), escape(self.family), escape(self.table),
-                          escape(self.chain), str(self.seq), escape(self.name)))
-            object.__setattr__(self, "_key", k)     # a cache, not part of the value
-        return k
+        source, family, table, chain, seq, name = self
+        joined = f"{source} {family} {table} {chain} {seq} {name}"
+        if (_PLAIN_KEY.match(joined) and source and family and table and chain and name
+                and "-" not in (source, family, table, chain, name)):
+            return joined                  # the common case: nothing to escape
+        return " ".join((escape(source), escape(family), escape(table), escape(chain), str(seq),
+                         escape(name)))
 
     @staticmethod
     def from_key(key: str) -> "Identity":
@@ -54,8 +53,7 @@ class Identity:
         return f"{self.name} {self.chain}" if self.source == "iface" else self.name
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """Deltas of one counter over [start, end)."""
     start: int
     end: int
@@ -64,34 +62,36 @@ class Record:
     packets: int
 
 
-@dataclass
 class Block:
-    start: int
-    end: int
-    rows: list[tuple[int, int, int]]       # (file-local id, bytes, packets)
-    offset: int                            # byte offset of the `i` line in the file
-    end_offset: int                        # byte offset just after the block's last line
+    __slots__ = ("start", "end", "rows", "offset", "end_offset")
+
+    def __init__(self, start: int, end: int, rows: list[tuple[int, int, int]], offset: int,
+                 end_offset: int) -> None:
+        self.start = start
+        self.end = end
+        self.rows = rows                   # (file-local id, bytes, packets)
+        self.offset = offset               # byte offset of the `i` line in the file
+        self.end_offset = end_offset       # byte offset just after the block's last line
 
 
-@dataclass
-class Corrupt:
+class Corrupt(NamedTuple):
     file: str
     line: int
     reason: str
 
 
-@dataclass
 class ParsedFile:
-    path: str                              # relative to the store, e.g. "detail/2025-11-21.cta"
-    tier: str
-    file_id: str
-    counters: dict[int, Identity] = field(default_factory=dict)
-    counter_offsets: dict[int, int] = field(default_factory=dict)
-    blocks: list[Block] = field(default_factory=list)
-    supersedes: list[str] = field(default_factory=list)
-    corrupt: list[Corrupt] = field(default_factory=list)
-    torn: bool = False
-    valid_length: int = 0                  # bytes up to the end of the last complete line kept
+    def __init__(self, path: str, tier: str, file_id: str, torn: bool = False) -> None:
+        self.path = path                   # relative to the store, e.g. "detail/2025-11-21.cta"
+        self.tier = tier
+        self.file_id = file_id
+        self.counters: dict[int, Identity] = {}
+        self.counter_offsets: dict[int, int] = {}
+        self.blocks: list[Block] = []
+        self.supersedes: list[str] = []
+        self.corrupt: list[Corrupt] = []
+        self.torn = torn
+        self.valid_length = 0              # bytes up to the end of the last complete line kept
 
     def records(self) -> Iterator[Record]:
         for block in self.blocks:
@@ -100,6 +100,8 @@ class ParsedFile:
 
 
 _PLAIN = re.compile(r"[^\x00-\x20%\x7f\ud800-\udfff]+\Z")
+# six plain fields separated by single spaces (empty fields and "-" are checked separately)
+_PLAIN_KEY = re.compile(r"(?:[^\x00-\x20%\x7f\ud800-\udfff]* ){5}[^\x00-\x20%\x7f\ud800-\udfff]*\Z")
 
 
 def escape(value: str) -> str:
@@ -299,8 +301,7 @@ def parse(data: bytes, path: str) -> ParsedFile:
     return pf
 
 
-@dataclass
-class StoreView:
+class StoreView(NamedTuple):
     """Every readable file of a store after the supersede rule, with what was skipped."""
     files: list[ParsedFile]
     ignored: list[ParsedFile]

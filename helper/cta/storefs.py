@@ -8,8 +8,7 @@ import fcntl
 import os
 import re
 import time
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from .store import ParsedFile, StoreView, parse, resolve
 
@@ -31,8 +30,7 @@ class NotRoot(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class StoreFile:
+class StoreFile(NamedTuple):
     tier: str
     name: str                        # e.g. "2025-11-21.cta"
     year: int

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .storefs import StoreFile, local_midnight
 
 
-@dataclass(frozen=True)
-class Retention:
+class Retention(NamedTuple):
     detail_days: int = 7
     hourly_days: int = 400
     daily_days: int | None = None

@@ -94,6 +94,15 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(p.returncode, 3)
         self.assertIn("not valid JSON", p.stderr)
 
+    def test_runs_by_its_own_interpreter_line(self) -> None:
+        with open(HELPER) as f:
+            self.assertEqual(f.readline(), "#!/usr/bin/python3 -IS\n")
+        self.assertTrue(os.access(HELPER, os.X_OK))
+        p = subprocess.run([HELPER, "files", "--json", "--store", self.store, "--config", self.config],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(len(json.loads(p.stdout)["files"]), 4)
+
     def test_missing_config_means_defaults(self) -> None:
         p = run_helper("files", "--json", "--store", self.store, "--config", os.path.join(self.dir, "none.json"))
         self.assertEqual(p.returncode, 0)

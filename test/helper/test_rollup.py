@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import unittest
 
 from test.helper.common import REPO
@@ -194,3 +195,41 @@ class Merge(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class DaylightSaving(unittest.TestCase):
+    """Rotation in a zone with DST changes: local days of 23 and 25 hours keep their totals."""
+
+    def setUp(self) -> None:
+        if not os.path.exists("/usr/share/zoneinfo/Europe/Berlin"):
+            self.skipTest("no time zone data (Debian package tzdata)")
+        self.old_tz = os.environ.get("TZ")
+        os.environ["TZ"] = "Europe/Berlin"
+        time.tzset()
+        self.dir = tempfile.mkdtemp()
+
+    def tearDown(self) -> None:
+        if self.old_tz is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = self.old_tz
+        time.tzset()
+        shutil.rmtree(self.dir)
+
+    def test_rotate_across_dst_changes(self) -> None:
+        for now in (1743379200 + 5 * DAY, 1761436800 + 10 * DAY):   # after 2025-03-30 and 2025-10-26
+            store = os.path.join(self.dir, str(now))
+            make_history.generate(store, 4, 20, 9, 300, now, "iam", tiers.Retention(30, 60, None))
+            before = per_day(store)
+            cfg = defaults()
+            cfg.retention = tiers.Retention(1, 3, None)
+            rollup.rotate(store, cfg, now=now)
+            self.assertEqual(per_day(store), before)
+            lengths = set()
+            for f in storefs.list_files(store):
+                if f.tier == "daily":
+                    for r in storefs.read_store(store, [f]).records():
+                        lengths.add(r.end - r.start)
+            self.assertIn(23 * 3600, lengths)    # the short day
+            if now > 1761436800:
+                self.assertIn(25 * 3600, lengths)
