@@ -46,9 +46,9 @@ while True:
 def require_root(case: unittest.TestCase) -> None:
     if os.geteuid() != 0:
         case.skipTest("needs root: creates network namespaces and firewall rules (CI runs as root)")
-    for tool in ("ip", "nft"):
+    for tool, package in (("ip", "iproute2"), ("nft", "nftables"), ("sysctl", "procps")):
         if shutil.which(tool) is None:
-            case.skipTest(f"{tool} is not installed (Debian packages iproute2, nftables)")
+            case.skipTest(f"{tool} is not installed (Debian package {package})")
 
 
 def sh(*argv: str, input: str | None = None, check: bool = True) -> str:
