@@ -11,7 +11,8 @@
 // directory. Cockpit's --local-session ends about 15 s after the last browser tab closes, so the
 // demo starts a fresh one on the same port when that happens.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +47,17 @@ const SERVICES: { name: string; port: number; weight: number }[] = [
     { name: "nfs", port: 2049, weight: 5 }, { name: "samba", port: 445, weight: 5 },
     { name: "ldap", port: 389, weight: 1 }, { name: "proxy", port: 3128, weight: 10 },
 ];
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (error) {
+        return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+}
+const LEFTOVERS = "demo-leftovers.json";
 const chainOf = (index: number): "input" | "output" => (index % 2 === 0 ? "input" : "output");
 
 const CONFIG = {
@@ -136,6 +148,65 @@ class Demo {
             ? { ...CONFIG, interval_seconds: COLLECT_SECONDS }
             : { ...CONFIG, sources: Object.fromEntries(Object.keys(CONFIG.sources).map(k => [k, { enabled: false }])) };
         writeFileSync(this.config, JSON.stringify(config, null, 4) + "\n");
+    }
+
+    /** What a later demo needs to clean up after this one if it is killed with SIGKILL. */
+    record(): void {
+        const cockpits = [...this.cockpits].map(c => ({ pid: c.pid, port: c.port, home: c.home }));
+        try {
+            writeFileSync(join(this.dir, LEFTOVERS), JSON.stringify({ pid: process.pid, cockpits }) + "\n");
+        } catch {
+            // the directory is being removed
+        }
+    }
+
+    /**
+     * What an earlier demo left behind because it was killed with SIGKILL (nothing else stops it
+     * before it cleans up): its directory, its Cockpit and its namespaces, all named or recorded
+     * with the PID of a demo process that no longer exists.
+     */
+    removeLeftovers(): void {
+        for (const name of readdirSync(tmpdir()).filter(n => n.startsWith("cta-demo-"))) {
+            const dir = join(tmpdir(), name);
+            let record: { pid: number; cockpits: { pid: number; port: number; home: string }[] };
+            try {
+                record = JSON.parse(readFileSync(join(dir, LEFTOVERS), "utf8")) as typeof record;
+            } catch {
+                continue;
+            }
+            if (record.pid === process.pid || alive(record.pid))
+                continue;
+            for (const c of record.cockpits) {
+                // Only if that PID is still the very cockpit-ws the demo started.
+                let cmdline = "";
+                try {
+                    cmdline = readFileSync(`/proc/${c.pid}/cmdline`, "utf8").split("\0").join(" ");
+                } catch {
+                    // gone
+                }
+                if (cmdline.startsWith("/usr/lib/cockpit/cockpit-ws ") && cmdline.includes(` -p ${c.port} `)) {
+                    try {
+                        process.kill(-c.pid, "SIGTERM");
+                    } catch {
+                        // gone
+                    }
+                }
+                if (c.home.startsWith(join(tmpdir(), "cta-cockpit-")))
+                    rmSync(c.home, { recursive: true, force: true });
+            }
+            console.log(`Removing ${dir}, left behind by an earlier demo that was killed.`);
+            rmSync(dir, { recursive: true, force: true });
+        }
+        if (process.getuid?.() !== 0)
+            return;
+        const list = spawnSync(IP, ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
+        for (const match of list.matchAll(/^(cta-demo-(?:srv|cli)-(\d+))\b/gm)) {
+            const name = match[1] ?? "";
+            if (Number(match[2]) !== process.pid && !alive(Number(match[2]))) {
+                console.log(`Removing the network namespace ${name}, left behind by an earlier demo that was killed.`);
+                spawnSync(IP, ["netns", "del", name]);
+            }
+        }
     }
 
     /** Two namespaces of our own, a veth pair between them, the accounting rules in the server. */
@@ -236,27 +307,43 @@ class Demo {
         rmSync(this.dir, { recursive: true, force: true });
     }
 
-    /** The orderly way down: Cockpit gets to stop by itself first. */
+    /**
+     * The orderly way down: Cockpit gets to stop by itself first. Asynchronous all the way, so
+     * that the event loop stays free: tsx, which runs this script, takes a signal it relayed and
+     * saw no answer to within 30 ms as a hung child and kills it with SIGKILL.
+     */
     async cleanup(): Promise<void> {
         if (this.timer)
             clearInterval(this.timer);
         this.timer = null;
-        for (const child of this.generators)
+        const children = [...this.generators, ...(this.collecting ? [this.collecting] : [])]
+                .filter(child => child.exitCode === null && child.signalCode === null);
+        const exited = Promise.all(children.map(child => new Promise<void>(r => {
+            child.once("exit", () => r());
             child.kill("SIGTERM");
+        })));
+        if (await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]) === false)
+            children.forEach(child => child.kill("SIGKILL"));
+        this.generators = [];
         if (this.starting) {
             // A Cockpit on its way up: wait for its PID, so that it can be stopped too.
             await this.starting.catch(() => undefined);
         }
         await Promise.all([...this.cockpits].map(c => this.stopCockpit(c)));
+        await Promise.all(this.namespaces.splice(0).map(ns => new Promise<void>(r => {
+            spawn(IP, ["netns", "del", ns], { stdio: "ignore" }).once("close", () => r());
+        })));
+        await rm(this.dir, { recursive: true, force: true });
         this.cleanupSync();
     }
 
     async startCockpit(env: Record<string, string>, port?: number): Promise<RunningCockpit> {
-        this.starting = startCockpit({ log: "ignore", env, ...(port === undefined ? {} : { port }) });
+        this.starting = startCockpit({ log: "ignore", env, packageDir: join(checkout, "dist"), ...(port === undefined ? {} : { port }) });
         try {
             const cockpit = await this.starting;
             this.cockpits.add(cockpit);
             this.cockpit = cockpit;
+            this.record();
             return cockpit;
         } finally {
             this.starting = null;
@@ -268,6 +355,7 @@ class Demo {
             this.cockpit = null;
         await cockpit.stop();
         this.cockpits.delete(cockpit);
+        this.record();
     }
 }
 
@@ -300,6 +388,7 @@ async function main(): Promise<void> {
         console.log("\nStopping the demo…");
         try {
             await demo.cleanup();
+            console.log("Stopped: Cockpit, the traffic generator, the namespaces and the demo's files are gone.");
         } finally {
             process.exit(0);
         }
@@ -307,6 +396,8 @@ async function main(): Promise<void> {
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
         process.on(signal, () => void shutdown());
 
+    demo.removeLeftovers();
+    demo.record();
     demo.history();
     let live = false;
     let env: Record<string, string> = { CTA_HELPER: helper, CTA_STORE: demo.store, CTA_CONFIG: demo.config };
@@ -337,7 +428,7 @@ async function main(): Promise<void> {
 
     let sawSession = false;
     for (;;) {
-        await new Promise(r => setTimeout(r, RESTART_CHECK_MS));
+        await sleep(RESTART_CHECK_MS);
         if (stopping || !demo.cockpit)
             return;
         if (demo.cockpit.hasSession()) {
