@@ -3,9 +3,10 @@
 // po.<lang>.js per translation. `--watch` rebuilds on change. cockpit.js is never bundled: the
 // page loads it from Cockpit at run time.
 import * as esbuild from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { compilePoFile } from "./po/compile.ts";
+import { pruneUnusedCustomProperties, trimPatternflyCss } from "./tools/trim-css.ts";
 
 const outdir = "dist";
 const watch = process.argv.includes("--watch");
@@ -41,15 +42,17 @@ const options: esbuild.BuildOptions = {
     external: ["../../static/*"],
     logLevel: "info",
     plugins: [{
-        // PatternFly's @font-face rules point at its own variable fonts; Cockpit serves the same
-        // families (see src/fonts.css), so drop them instead of shipping a second copy.
-        name: "cockpit-fonts",
+        // See tools/trim-css.ts: theme variants Cockpit lacks, icon fonts and @font-face rules.
+        // Trimmed in the output, after esbuild has merged every imported style sheet once.
+        name: "trim-patternfly-css",
         setup(build) {
-            build.onLoad({ filter: /@patternfly[\\/]patternfly[\\/]patternfly-base\.css$/ }, args => ({
-                contents: readFileSync(args.path, "utf8").replace(/@font-face\s*{[^}]*}/g, ""),
-                loader: "css",
-                resolveDir: dirname(args.path),
-            }));
+            build.onEnd(result => {
+                const css = join(outdir, "index.css");
+                if (result.errors.length === 0 && existsSync(css)) {
+                    const javascript = readFileSync(join(outdir, "index.js"), "utf8");
+                    writeFileSync(css, pruneUnusedCustomProperties(trimPatternflyCss(readFileSync(css, "utf8")), javascript));
+                }
+            });
         },
     }, {
         name: "static-files",

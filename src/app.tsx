@@ -14,6 +14,7 @@ import { helperStatus, hostName, type HelperStatus } from "./host/status.ts";
 import { readConfig, type ConfigText } from "./host/config.ts";
 import { runHelper } from "./host/helper.ts";
 import { compileFilter } from "./engine/filter.ts";
+import { formatBytes } from "./engine/quantity.ts";
 import { totalsFor } from "./engine/totals.ts";
 import { toColumns, sumColumns } from "./engine/series.ts";
 import { billedBitsPerSecond } from "./engine/costs.ts";
@@ -195,7 +196,7 @@ export function App() {
                         <Content component="p" className="cta-subtitle">
                             {status?.last_collection
                                 ? format(_("Last collection: $0 · store $1 · $2 sources"), formatTime(status.last_collection),
-                                         new Intl.NumberFormat(locale, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(status.store_bytes / 1e6),
+                                         formatBytes(BigInt(status.store_bytes), { style: "iec", locale }),
                                          String(status.sources.filter(s => s.status === "ok").length))
                                 : _("Bytes and packets counted by each accounting rule, what they cost, and how they moved over time.")}
                         </Content>

@@ -89,6 +89,21 @@ function derive(props: TrafficGraphProps): Derived {
     return { data: [props.x, ...raw] as uPlot.AlignedData, series, raw };
 }
 
+/** Axis labels in the user's locale: times of day for short ranges, dates for longer ones. */
+function timeLabels(ticks: number[], increment: number, locale: string): string[] {
+    const time = new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" });
+    const day = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric" });
+    const month = new Intl.DateTimeFormat(locale, { year: "numeric", month: "short" });
+    return ticks.map(t => {
+        const date = new Date(t * 1000);
+        if (increment >= 28 * 86400)
+            return month.format(date);
+        if (increment >= 86400 || (date.getHours() === 0 && date.getMinutes() === 0))
+            return day.format(date);
+        return time.format(date);
+    });
+}
+
 /** Changes whenever the theme class on <html> changes, so canvas colours can be read again. */
 function useThemeClass(): string {
     const [theme, setTheme] = useState(document.documentElement.className);
@@ -122,7 +137,10 @@ export function TrafficGraph(props: TrafficGraphProps) {
             series: derived.series,
             scales: { x: { time: true } },
             axes: [
-                { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor } },
+                {
+                    stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor },
+                    values: (_u, ticks, _space, _a, increment) => timeLabels(ticks, increment, props.locale),
+                },
                 {
                     stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor }, size: 90,
                     values: (_u, ticks) => ticks.map(v => formatRate(v, props.rate, props.locale)),
