@@ -99,7 +99,6 @@ export function App() {
     }, []);
 
     useEffect(() => {
-        helperStatus().then(s => { setStatus(s); setStatusError(null) }, (e: Error) => setStatusError(e.message));
         readConfig().then(file => { setConfig({ file, parsed: parseConfig(file.text) }); setConfigError(null) },
                           (e: Error) => setConfigError(e.message));
     }, [reload]);
@@ -107,6 +106,15 @@ export function App() {
     const plan = config?.parsed.settings.costs ?? null;
     const needFiveMinutes = plan?.percentile95 !== undefined;
     const traffic = useTrafficData(view.timeframe, needFiveMinutes ? "5m" : view.interval, reload);
+
+    // The helper's status reads the whole store (for damaged lines) and takes a while on years of
+    // history: ask for it once the numbers are on the screen, not in competition with them.
+    const firstReadDone = traffic.state !== "loading" || traffic.previous !== null;
+    useEffect(() => {
+        if (!firstReadDone)
+            return;
+        helperStatus().then(s => { setStatus(s); setStatusError(null) }, (e: Error) => setStatusError(e.message));
+    }, [reload, firstReadDone]);
     const data: TrafficData | null = traffic.state === "ready" ? traffic.data : traffic.previous;
 
     const filter = useMemo(() => compileFilter(view.filter, { caseInsensitive: view.caseInsensitive }), [view.filter, view.caseInsensitive]);
