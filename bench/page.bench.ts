@@ -14,7 +14,7 @@
 // Prints figures; asserts nothing. `npm run bench page`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -160,6 +160,8 @@ async function main(): Promise<void> {
             throw new Error(`make-history.py failed: ${made.stderr.trim()}`);
         console.log(`Store: ${made.stdout.trim()}`);
         const planned = plannedBytes(store, config);
+        const load = loadavg();
+        const cpus = availableParallelism();
 
         cockpit = await startCockpit({ env: { CTA_HELPER: helper, CTA_STORE: store, CTA_CONFIG: config } });
         browser = await launchBrowser();
@@ -193,7 +195,16 @@ async function main(): Promise<void> {
         }
         const ratio = (kind: "cold" | "warm") =>
             median(times.get(ours)?.[kind].map(s => s.ms) ?? []) / median(times.get(overview)?.[kind].map(s => s.ms) ?? []);
-        console.log(`  ratio page/overview: cold ${ratio("cold").toFixed(2)}x, warm ${ratio("warm").toFixed(2)}x (target: at most 1.0x)`);
+        // The same round's two pages ran within seconds of each other: their ratio drifts less
+        // with whatever else the machine is doing.
+        const paired = (kind: "cold" | "warm") => {
+            const a = times.get(ours)?.[kind] ?? [];
+            const b = times.get(overview)?.[kind] ?? [];
+            return median(a.map((s, i) => s.ms / (b[i]?.ms ?? NaN)));
+        };
+        console.log(`  ratio page/overview: cold ${ratio("cold").toFixed(2)}x, warm ${ratio("warm").toFixed(2)}x (target: at most 1.0x); ` +
+            `median of each round's ratio: cold ${paired("cold").toFixed(2)}x, warm ${paired("warm").toFixed(2)}x`);
+        console.log(`  load average before/after: ${load.map(v => v.toFixed(2)).join(" ")} / ${loadavg().map(v => v.toFixed(2)).join(" ")} on ${cpus} cores`);
 
         console.log(`\nBytes the view read ("${TIMEFRAME}"):`);
         console.log(`  read plan: ${planned.files} of ${planned.storeFiles} files, ${mb(planned.bytes)} of ${mb(planned.storeBytes)} in the store`);
