@@ -28,6 +28,7 @@ import { TotalsTable } from "./components/totals-table.tsx";
 import { TrafficGraph, type GraphLine } from "./components/traffic-graph.tsx";
 import { StatusAlerts } from "./components/status-alerts.tsx";
 import { EmptyStore } from "./components/empty-store.tsx";
+import { SourcesPopover } from "./components/sources-popover.tsx";
 import { CompactDialog } from "./components/compact-dialog.tsx";
 import { SettingsDialog } from "./components/settings-dialog.tsx";
 import { ExportMenu } from "./components/export-menu.tsx";
@@ -180,8 +181,10 @@ export function App() {
     }, [setView]);
 
     const timeframeError = traffic.state === "bad-timeframe" ? traffic.error.error : null;
-    const resolved = data && traffic.state !== "bad-timeframe"
-        ? `${data.timeframe.phrase ? `${data.timeframe.phrase}: ` : ""}${formatTime(data.timeframe.from)} – ${formatTime(data.timeframe.to)}`
+    // The range being shown, or being read right now: never the previous one while loading.
+    const shownTimeframe = traffic.state === "loading" ? traffic.timeframe : traffic.state === "ready" ? data?.timeframe ?? null : null;
+    const resolved = shownTimeframe
+        ? `${shownTimeframe.phrase ? `${shownTimeframe.phrase}: ` : ""}${formatTime(shownTimeframe.from)} – ${formatTime(shownTimeframe.to)}`
         : null;
     const storeEmpty = data !== null && data.listing.files.length === 0;
     const now = Math.floor(Date.now() / 1000);
@@ -203,10 +206,10 @@ export function App() {
                         <Title headingLevel="h1" size="2xl">{_("Traffic Accounting")}</Title>
                         <Content component="p" className="cta-subtitle">
                             {status?.last_collection
-                                ? format(_("Last collection: $0 · store $1 · $2 sources"), formatTime(status.last_collection),
-                                         formatBytes(BigInt(status.store_bytes), { style: "iec", locale }),
-                                         String(status.sources.filter(s => s.status === "ok").length))
-                                : _("Bytes and packets counted by each accounting rule, what they cost, and how they moved over time.")}
+                                ? format(_("Last collection: $0 · store $1"), formatTime(status.last_collection),
+                                         formatBytes(BigInt(status.store_bytes), { style: "iec", locale }))
+                                : status ? _("No collection yet") : _("Bytes and packets counted by each accounting rule, what they cost, and how they moved over time.")}
+                            {status && <>{" · "}<SourcesPopover status={status} /></>}
                         </Content>
                     </FlexItem>
                     <FlexItem>

@@ -22,7 +22,7 @@ export interface TrafficData {
 }
 
 export type TrafficState =
-    | { state: "loading"; progress: ReadProgress | null; previous: TrafficData | null }
+    | { state: "loading"; timeframe: Timeframe | null; progress: ReadProgress | null; previous: TrafficData | null }
     | { state: "ready"; data: TrafficData }
     | { state: "bad-timeframe"; error: TimeframeError; previous: TrafficData | null }
     | { state: "failed"; message: string; previous: TrafficData | null };
@@ -58,7 +58,7 @@ export function browserZone(): string {
 
 /** Reads the store for a timeframe text; `reload` changes force a fresh read of the same view. */
 export function useTrafficData(timeframeText: string, intervalChoice: GraphInterval, reload: number): TrafficState {
-    const [state, setState] = useState<TrafficState>({ state: "loading", progress: null, previous: null });
+    const [state, setState] = useState<TrafficState>({ state: "loading", timeframe: null, progress: null, previous: null });
 
     useEffect(() => {
         let cancelled = false;
@@ -74,13 +74,13 @@ export function useTrafficData(timeframeText: string, intervalChoice: GraphInter
         const clamped = clampToNow(timeframe, now);
         const graphRange = { from: clamped.from, to: Math.max(clamped.to, clamped.from + 300) };
         const interval = graphInterval(intervalChoice, graphRange.to - graphRange.from);
-        setState(s => ({ state: "loading", progress: null, previous: previous(s) }));
+        setState(s => ({ state: "loading", timeframe, progress: null, previous: previous(s) }));
         const started = performance.now();
         listAndRead(files => planRead(files, timeframe, zone).files,
                     { windows: [{ from: timeframe.from, to: timeframe.to }], seriesEdges: seriesEdges(graphRange, interval, zone) },
                     progress => {
                         if (!cancelled)
-                            setState(s => ({ state: "loading", progress, previous: previous(s) }));
+                            setState(s => ({ state: "loading", timeframe, progress, previous: previous(s) }));
                     })
                 .then(({ result, listing }) => {
                     if (cancelled)

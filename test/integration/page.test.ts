@@ -224,6 +224,31 @@ describeIfRoot("as root, on real counters", () => {
         await page.goto("/traffic-accounting#/?timeframe=today&units=exact");
     });
 
+    test("dragging across the graph zooms: the timeframe becomes that range", async () => {
+        const { page } = session;
+        const frame = page.frameLocator(PAGE_FRAME);
+        await rowBytes(frame);
+        const plot = frame.locator(".cta-graph .u-over");
+        const box = await plot.boundingBox();
+        if (!box)
+            throw new Error("the graph has no plot area");
+        try {
+            await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+            await page.mouse.down();
+            await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
+            await page.mouse.up();
+            await eventually(async () => (await currentOptions(page)).get("timeframe") ?? "",
+                             timeframe => expect(timeframe).toMatch(/^\d{14} - \d{14}$/));
+            const [from, to] = ((await currentOptions(page)).get("timeframe") ?? "").split(" - ");
+            expect(Number(to)).toBeGreaterThan(Number(from));
+            await eventually(() => frame.locator("[data-testid=resolved-range]").textContent(), text => expect(text).not.toMatch(/^today/));
+        } finally {
+            // Back to the previous view, as an admin would with the browser's Back button.
+            await page.goBack();
+            await eventually(async () => (await currentOptions(page)).get("timeframe"), timeframe => expect(timeframe).toBe("today"));
+        }
+    });
+
     test("exports carry the exact totals and keep names inert", async () => {
         const { page } = session;
         const frame = page.frameLocator(PAGE_FRAME);
