@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
     Alert, AlertActionCloseButton, AlertGroup, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Content, Flex,
-    FlexItem, FormSelect, FormSelectOption, Page, PageSection, Progress, Spinner, TextInput, Title, Tooltip,
+    FlexItem, FormSelect, FormSelectOption, PageSection, Progress, Spinner, TextInput, Title, Tooltip,
 } from "./pf.ts";
 import { _, format, userLocale } from "./host/i18n.ts";
 import { useViewState } from "./host/location.ts";
@@ -29,6 +29,7 @@ import { TrafficGraph, type GraphLine } from "./components/traffic-graph.tsx";
 import { StatusAlerts } from "./components/status-alerts.tsx";
 import { EmptyStore } from "./components/empty-store.tsx";
 import { SourcesPopover } from "./components/sources-popover.tsx";
+import { PageFrame } from "./components/page-frame.tsx";
 import { CompactDialog } from "./components/compact-dialog.tsx";
 import { SettingsDialog } from "./components/settings-dialog.tsx";
 import { ExportMenu } from "./components/export-menu.tsx";
@@ -190,7 +191,7 @@ export function App() {
     const now = Math.floor(Date.now() / 1000);
 
     return (
-        <Page className="no-masthead-sidebar" isContentFilled>
+        <PageFrame toasts={
             <AlertGroup isToast isLiveRegion>
                 {toasts.map(t => (
                     <Alert key={t.key} variant={t.variant} title={t.title} timeout={t.variant === "success" ? 8000 : 0}
@@ -199,7 +200,7 @@ export function App() {
                         {t.detail}
                     </Alert>
                 ))}
-            </AlertGroup>
+            </AlertGroup>}>
             <PageSection hasBodyWrapper={false} className="cta-header">
                 <Flex justifyContent={{ default: "justifyContentSpaceBetween" }} alignItems={{ default: "alignItemsCenter" }}>
                     <FlexItem>
@@ -290,7 +291,7 @@ export function App() {
                         setReload(n => n + 1);
                     }
                 }} />}
-        </Page>
+        </PageFrame>
     );
 }
 

@@ -5,20 +5,20 @@ export { Alert, AlertActionCloseButton, AlertGroup } from "@patternfly/react-cor
 export { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 export { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 export { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";
-export { ClipboardCopy } from "@patternfly/react-core/dist/esm/components/ClipboardCopy/index.js";
 export { Content } from "@patternfly/react-core/dist/esm/components/Content/index.js";
 export { DatePicker } from "@patternfly/react-core/dist/esm/components/DatePicker/index.js";
 export { DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm } from "@patternfly/react-core/dist/esm/components/DescriptionList/index.js";
 export { Dropdown, DropdownItem, DropdownList } from "@patternfly/react-core/dist/esm/components/Dropdown/index.js";
 export { Divider } from "@patternfly/react-core/dist/esm/components/Divider/index.js";
 export { EmptyState, EmptyStateBody } from "@patternfly/react-core/dist/esm/components/EmptyState/index.js";
-export { ExpandableSection } from "@patternfly/react-core/dist/esm/components/ExpandableSection/index.js";
 export { Form, FormGroup, FormHelperText, FormSection } from "@patternfly/react-core/dist/esm/components/Form/index.js";
 export { FormSelect, FormSelectOption } from "@patternfly/react-core/dist/esm/components/FormSelect/index.js";
 export { HelperText, HelperTextItem } from "@patternfly/react-core/dist/esm/components/HelperText/index.js";
 export { MenuToggle } from "@patternfly/react-core/dist/esm/components/MenuToggle/index.js";
 export { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-core/dist/esm/components/Modal/index.js";
-export { Page, PageSection } from "@patternfly/react-core/dist/esm/components/Page/index.js";
+// PageSection alone: PatternFly's Page component also brings a drawer, a sidebar and a masthead
+// that a page inside Cockpit's shell never shows. src/components/page-frame.tsx draws the frame.
+export { PageSection } from "@patternfly/react-core/dist/esm/components/Page/PageSection.js";
 export { Popover } from "@patternfly/react-core/dist/esm/components/Popover/index.js";
 export { Progress } from "@patternfly/react-core/dist/esm/components/Progress/index.js";
 export { Spinner } from "@patternfly/react-core/dist/esm/components/Spinner/index.js";

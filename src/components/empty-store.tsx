@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The first thing a new user sees: nothing collected yet. Interface traffic is counted without
 // any setup; accounting rules are one nft command away, shown ready to copy.
-import { ClipboardCopy, EmptyState, EmptyStateBody, Content } from "../pf.ts";
+import { useState } from "react";
+import { Button, EmptyState, EmptyStateBody, Content, Tooltip } from "../pf.ts";
+import { CopyIcon } from "@patternfly/react-icons/dist/esm/icons/copy-icon.js";
 import { ChartLineIcon } from "@patternfly/react-icons/dist/esm/icons/chart-line-icon.js";
 import { _ } from "../host/i18n.ts";
 
@@ -24,15 +26,28 @@ export function EmptyStore({ hasCollected }: { hasCollected: boolean }) {
                 <Content component="p">
                     {_("To account traffic per service or customer, add nftables rules with a counter and a comment. For example:")}
                 </Content>
-                {NFT_EXAMPLE.map(command => (
-                    <ClipboardCopy key={command} isReadOnly hoverTip={_("Copy")} clickTip={_("Copied")} className="cta-command">
-                        {command}
-                    </ClipboardCopy>
-                ))}
+                {NFT_EXAMPLE.map(command => <CopyableCommand key={command} command={command} />)}
                 <Content component="p">
                     {_("Named counters (nft add counter …) and iptables rules with -m comment --comment are counted too.")}
                 </Content>
             </EmptyStateBody>
         </EmptyState>
+    );
+}
+
+/** A command to paste into a root shell, with a button that copies it. */
+function CopyableCommand({ command }: { command: string }) {
+    const [copied, setCopied] = useState(false);
+    const copy = () => {
+        navigator.clipboard?.writeText(command).then(() => setCopied(true), () => setCopied(false));
+    };
+    return (
+        <div className="cta-command">
+            <code>{command}</code>
+            <Tooltip content={copied ? _("Copied") : _("Copy")}>
+                <Button variant="plain" icon={<CopyIcon />} aria-label={_("Copy")} onClick={copy}
+                        onMouseLeave={() => setCopied(false)} />
+            </Tooltip>
+        </div>
     );
 }

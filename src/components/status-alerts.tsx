@@ -2,7 +2,7 @@
 // What an admin must know before trusting the numbers: stale data (the collector stopped),
 // traffic that bypasses counters (flowtable offload), skipped corrupt lines, torn appends, and
 // the helper's own errors, in its own words.
-import { Alert, ExpandableSection } from "../pf.ts";
+import { Alert } from "../pf.ts";
 import { _, format, ngettext } from "../host/i18n.ts";
 import type { HelperStatus } from "../host/status.ts";
 
@@ -45,11 +45,12 @@ export function StatusAlerts({ status, statusError, now, corruptInView, formatTi
                    title={format(ngettext("$0 damaged line in the store was skipped", "$0 damaged lines in the store were skipped", corrupt), String(corrupt))}>
                 {_("Totals leave out the records of the damaged blocks. The helper's status lists the files and lines.")}
                 {status && status.corrupt.lines.length > 0 &&
-                    <ExpandableSection toggleText={_("Show damaged lines")}>
+                    <details className="cta-corrupt">
+                        <summary>{_("Show damaged lines")}</summary>
                         <ul className="cta-corrupt-list">
                             {status.corrupt.lines.map(c => <li key={`${c.file}:${c.line}`}>{`${c.file}:${c.line}: ${c.reason}`}</li>)}
                         </ul>
-                    </ExpandableSection>}
+                    </details>}
             </Alert>);
     }
     if (status?.transaction_pending) {
