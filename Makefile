@@ -85,7 +85,7 @@ rpm: $(TARFILE)
 	    { echo "$(SPEC): Version is not $(VERSION)" >&2; exit 1; }; } && \
 	ln -s $(abspath $(TARFILE)) "$$work/$(PACKAGE_NAME)-$(VERSION).tar.xz" && \
 	rpmbuild -bb $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) \
-	    --define "_topdir $$work" --define "_sourcedir $$work" \
+	    --define "_topdir $$work" --define "_sourcedir $$work" --define "_tmppath $$work" \
 	    --define "_rpmdir $(abspath $(PKG_OUTPUT))" \
 	    --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
 	    "$$work/$(PACKAGE_NAME).spec"
