@@ -45,8 +45,9 @@ DSH_STATE = Path("/var/lib/systemd/deb-systemd-helper-enabled")
 TIMERS = (f"{PACKAGE}-collect.timer", f"{PACKAGE}-rotate.timer")
 SERVICES = (f"{PACKAGE}-collect.service", f"{PACKAGE}-rotate.service")
 UNITS = SERVICES + TIMERS
-# What the top of the work tree held before this run built anything.
+# What the top of the work tree and rpm's scratch directory held before this run built anything.
 REPO_ROOT_BEFORE = frozenset(p.name for p in REPO.iterdir())
+RPM_SCRATCH_BEFORE = frozenset(Path("/var/tmp").glob("rpm-tmp.*"))
 # Left behind by a run that was killed before its teardown; a new run may purge what it finds.
 MARKER = Path(f"/var/tmp/{PACKAGE}-packaging-test.running")
 
@@ -184,6 +185,7 @@ def machine_state() -> dict[str, list[str]]:
         "paths": [str(p) for p in (PAGE_DIR, HELPER_DIR, DEFAULTS_DIR, METAINFO, STORE, CONFIG_DIR)
                   if p.exists()],
         "units": [u for u in UNITS if (UNIT_DIR / u).exists()],
+        "rpm_scratch": sorted(str(p) for p in Path("/var/tmp").glob("rpm-tmp.*")),
     }
 
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import unittest
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from test.packaging import common
 from test.packaging.common import PACKAGE, REPO, run
@@ -171,6 +172,7 @@ class Dist(unittest.TestCase):
         new = sorted(set(p.name for p in REPO.iterdir()) - common.REPO_ROOT_BEFORE)
         self.assertEqual([n for n in new if n in ("debian", ".dist-tmp", "rpmbuild") or
                           re.fullmatch(rf"{PACKAGE}[-_].*\.(deb|rpm|buildinfo|changes|tar\.xz)", n)], [])
+        self.assertEqual(set(Path("/var/tmp").glob("rpm-tmp.*")) - common.RPM_SCRATCH_BEFORE, set())
 
 
 if __name__ == "__main__":
