@@ -255,7 +255,7 @@ export function App() {
                                               percentileBasis={percentileBasis(data.interval)} onZoom={zoom} />
                             </CardBody>
                         </Card>
-                        <Card className="cta-card">
+                        <Card className="cta-card cta-totals-card" data-bytes-read={data.bytesRead} data-read-ms={Math.round(data.readMs)}>
                             <CardHeader>
                                 <CardTitle>{_("Traffic totals")}</CardTitle>
                             </CardHeader>

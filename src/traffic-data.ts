@@ -85,7 +85,8 @@ export function useTrafficData(timeframeText: string, intervalChoice: GraphInter
                 .then(({ result, listing }) => {
                     if (cancelled)
                         return;
-                    const bytesRead = result.files.reduce((sum, f) => sum + f.bytesRead, 0);
+                    // File sizes in bytes, as listed by the helper (the reader counts characters).
+                    const bytesRead = listing.files.filter(f => result.files.some(r => r.file === f.file)).reduce((sum, f) => sum + f.size, 0);
                     setState({
                         state: "ready",
                         data: { timeframe, graphRange, interval, result, listing, bytesRead, readMs: performance.now() - started },

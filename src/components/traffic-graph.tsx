@@ -38,8 +38,10 @@ const PALETTE = ["--pf-t--chart--color--blue--300", "--pf-t--chart--color--green
     "--pf-t--chart--color--red-orange--300", "--pf-t--chart--color--black--300"];
 const FALLBACK = ["#0066cc", "#3d7317", "#ca6c0f", "#5e40be", "#37a3a3", "#dca614", "#b1380b", "#707070"];
 
-function token(name: string, fallback: string): string {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+/** Reads design tokens from one computed style: each getComputedStyle() call costs a style pass. */
+function tokenReader(): (name: string, fallback: string) => string {
+    const style = getComputedStyle(document.documentElement);
+    return (name, fallback) => style.getPropertyValue(name).trim() || fallback;
 }
 
 interface Derived {
@@ -49,6 +51,7 @@ interface Derived {
 }
 
 function derive(props: TrafficGraphProps): Derived {
+    const token = tokenReader();
     const factor = props.rate === "bits" ? 8 : 1;
     const scaled = props.lines.map(l => l.values.map(v => v * factor));
     const stackedData = props.stacked ? scaled.map((_v, i) => {
@@ -129,6 +132,7 @@ export function TrafficGraph(props: TrafficGraphProps) {
         const element = container.current;
         if (!element)
             return;
+        const token = tokenReader();
         const axisColor = token("--pf-t--global--text--color--subtle", "#6a6e73");
         const gridColor = token("--pf-t--global--border--color--default", "#d2d2d2");
         const options: uPlot.Options = {
