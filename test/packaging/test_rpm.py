@@ -32,6 +32,7 @@ def expected_files() -> set[str]:
         f"/usr/share/metainfo/{PACKAGE}.metainfo.xml",
         f"/usr/lib/systemd/system-preset/80-{PACKAGE}.preset",
         f"/var/lib/{PACKAGE}",
+        f"/usr/share/licenses/{PACKAGE}", f"/usr/share/licenses/{PACKAGE}/LICENSE",
     }
     files |= {f"/usr/share/cockpit/traffic-accounting/{n[5:]}" for n in names if n.startswith("dist/")}
     if b.source_helper:
