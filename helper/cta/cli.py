@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # annotations only: typing is slow to import
+    from typing import Any, Sequence
 
 from . import args as argsmod, config as configmod, storefs
 from .prometheus import PrometheusError

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import NamedTuple
+from collections import namedtuple
 
 from . import prometheus, recovery, state as statemod, storefs, testseam
 from .config import Config
@@ -27,7 +27,8 @@ def boot_id() -> str:
         return ""
 
 
-class Delta(NamedTuple):
+class Delta(namedtuple("Delta", "ident bytes packets key")):
+    __slots__ = ()
     ident: Identity
     bytes: int
     packets: int

@@ -13,7 +13,11 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Callable, Iterable, NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # annotations only: typing is slow to import
+    from typing import Callable, Iterable
 
 from . import recovery, state as statemod, storefs, testseam, tiers
 from .config import Config
@@ -23,7 +27,8 @@ def _step(name: str) -> None:
     testseam.point(name)
 
 
-class Output(NamedTuple):
+class Output(namedtuple("Output", "rel tier records")):
+    __slots__ = ()
     rel: str
     tier: str
     records: list[Record]
@@ -177,7 +182,9 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
     return res
 
 
-class CompactPlan(NamedTuple):
+class CompactPlan(namedtuple("CompactPlan", "frm to resolution files records_before records_after "
+                                            "bytes_before bytes_after counters txn")):
+    __slots__ = ()
     frm: int
     to: int
     resolution: str

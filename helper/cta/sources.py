@@ -12,9 +12,13 @@ import fnmatch
 import json
 import os
 import re
-import subprocess
-from typing import Any, NamedTuple
+from collections import namedtuple
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # annotations only: typing is slow to import
+    from typing import Any
+
+from . import early
 from .config import Config
 from .store import Identity
 
@@ -22,7 +26,8 @@ U64 = 1 << 64
 SYS_NET = "/sys/class/net"
 
 
-class Reading(NamedTuple):
+class Reading(namedtuple("Reading", "ident bytes packets handle")):
+    __slots__ = ()
     ident: Identity
     bytes: int
     packets: int
@@ -39,7 +44,8 @@ class SourceResult:
         self.tools: list[str] = []
 
 
-class OffloadWarning(NamedTuple):
+class OffloadWarning(namedtuple("OffloadWarning", "family table flowtable message")):
+    __slots__ = ()
     family: str
     table: str
     flowtable: str
@@ -67,13 +73,15 @@ def _table_selected(family: str, table: str, names: list[str]) -> bool:
     return not names or table in names or f"{family} {table}" in names
 
 
-class NftChain(NamedTuple):
+class NftChain(namedtuple("NftChain", "table_handle chain_handle rule_handles")):
+    __slots__ = ()
     table_handle: int
     chain_handle: int
     rule_handles: list[int]                # every rule, in ruleset order
 
 
-class NftRuleset(NamedTuple):
+class NftRuleset(namedtuple("NftRuleset", "counters rules flowtables chains tables")):
+    __slots__ = ()
     counters: list[Reading]
     rules: list[Reading]
     flowtables: list[dict[str, Any]]
@@ -278,21 +286,48 @@ def read_interfaces(root: str, exclude: list[str]) -> list[Reading]:
 class Job:
     """A tool started now and read later, so that all tools of a collection run at once."""
 
-    def __init__(self, argv: list[str]) -> None:
+    def __init__(self, argv: list[str], adopt: tuple[int, int, int] | None = None) -> None:
         self.argv = argv
-        self.proc: subprocess.Popen[str] | None = None
+        self.proc: subprocess.Popen[str] | None = None    # noqa: F821 (annotation only)
+        self.adopted = adopt                  # (pid, stdout fd, stderr fd) started by early.py
         self.error = ""
+        if adopt is not None:
+            return
+        import subprocess                  # not needed at all when nft alone was started early
         try:
             self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, text=True,
-                                         env={"PATH": os.environ.get("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
-                                              "LC_ALL": "C"})
+                                         stderr=subprocess.PIPE, text=True, env=early.tool_env())
         except OSError as e:
             self.error = str(e)
 
+    def _adopted_result(self, pid: int, out_fd: int, err_fd: int) -> tuple[int, str, str]:
+        import select
+        chunks: dict[int, list[bytes]] = {out_fd: [], err_fd: []}
+        open_fds = [out_fd, err_fd]
+        while open_fds:
+            ready, _, _ = select.select(open_fds, [], [], 60)
+            if not ready:
+                os.kill(pid, 9)
+                break
+            for fd in ready:
+                data = os.read(fd, 1 << 20)
+                if data:
+                    chunks[fd].append(data)
+                else:
+                    open_fds.remove(fd)
+        os.close(out_fd)
+        os.close(err_fd)
+        _, status = os.waitpid(pid, 0)
+        return (os.waitstatus_to_exitcode(status), b"".join(chunks[out_fd]).decode("utf-8", "replace"),
+                b"".join(chunks[err_fd]).decode("utf-8", "replace"))
+
     def result(self) -> tuple[int, str, str]:
+        """Exit code, stdout and stderr; call it once."""
+        if self.adopted is not None:
+            return self._adopted_result(*self.adopted)
         if self.proc is None:
             return 127, "", self.error
+        import subprocess
         try:
             out, err = self.proc.communicate(timeout=60)
         except subprocess.TimeoutExpired:
@@ -311,12 +346,7 @@ def _permission_problem(stderr: str) -> bool:
     return "permission denied" in s or "operation not permitted" in s or "must be root" in s
 
 
-def _which(tool: str) -> str | None:
-    for d in (os.environ.get("PATH", "") + ":/usr/sbin:/sbin").split(":"):
-        path = os.path.join(d, tool)
-        if d and os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
+_which = early.which
 
 
 def read_nft(cfg: Config, job: Job | None) -> tuple[SourceResult, SourceResult, list[OffloadWarning],
@@ -444,7 +474,8 @@ def read_interfaces_source(cfg: Config) -> SourceResult:
     return res
 
 
-class Started(NamedTuple):
+class Started(namedtuple("Started", "nft tools jobs")):
+    __slots__ = ()
     nft: Job | None                                # nft -j list ruleset
     tools: dict[str, list[tuple[str, str]]]        # family -> (source, save tool) installed
     jobs: dict[tuple[str, str], Job]               # (family, source) -> save tool started at once
@@ -458,11 +489,18 @@ def start_all(cfg: Config) -> Started:
     handles of iptables-nft rules. iptables-legacy-save runs only when legacy tables exist.
     """
     want_ipt = {"ip": cfg.source("iptables").enabled, "ip6": cfg.source("ip6tables").enabled}
-    nft = _which("nft")
+    want_nft = cfg.source("nft_counters").enabled or cfg.source("nft_rules").enabled or any(want_ipt.values())
     nft_job = None
-    if nft is not None and (cfg.source("nft_counters").enabled or cfg.source("nft_rules").enabled
-                            or any(want_ipt.values())):
-        nft_job = Job([nft, "-j", "list", "ruleset"])
+    adopted = early.take_nft()
+    if adopted is not None:
+        nft_job = Job(adopted[0], adopted[1:])
+        if not want_nft:
+            nft_job.result()               # started before the configuration was read: not needed
+            nft_job = None
+    else:
+        nft = _which("nft")
+        if nft is not None and want_nft:
+            nft_job = Job([nft, "-j", "list", "ruleset"])
     tools: dict[str, list[tuple[str, str]]] = {}
     jobs: dict[tuple[str, str], Job] = {}
     for family, wanted in want_ipt.items():

@@ -5,22 +5,28 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # annotations only: typing is slow to import
+    from typing import Any
 
 from . import storefs
 
 STATE_VERSION = 1
 
 
-class CounterState(NamedTuple):
+class CounterState(namedtuple("CounterState", "bytes packets handle boot")):
+    __slots__ = ()
     bytes: int
     packets: int
     handle: str
     boot: str
 
 
-class DetailCache(NamedTuple):
+class DetailCache(namedtuple("DetailCache", "rel file_id size ids")):
     """Ids of the detail file that collect appended to last, so it need not re-read it."""
+    __slots__ = ()
     rel: str
     file_id: str
     size: int

@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # annotations only: typing is slow to import
+    from typing import Any
 
 from . import recovery, state as statemod, storefs
 from .config import Config

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Iterable, Iterator, NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # annotations only: typing is slow to import
+    from typing import Iterable, Iterator
 
 FORMAT_VERSION = 1
 TIERS = ("detail", "hourly", "daily")
@@ -23,8 +27,9 @@ class StoreError(Exception):
     """A store file that cannot be read at all (unknown version, no header)."""
 
 
-class Identity(NamedTuple):
+class Identity(namedtuple("Identity", "source family table chain seq name")):
     """A counter's stable identity: the same in every file, across resets and helper runs."""
+    __slots__ = ()
     source: str
     family: str
     table: str
@@ -53,8 +58,9 @@ class Identity(NamedTuple):
         return f"{self.name} {self.chain}" if self.source == "iface" else self.name
 
 
-class Record(NamedTuple):
+class Record(namedtuple("Record", "start end ident bytes packets")):
     """Deltas of one counter over [start, end)."""
+    __slots__ = ()
     start: int
     end: int
     ident: Identity
@@ -74,7 +80,8 @@ class Block:
         self.end_offset = end_offset       # byte offset just after the block's last line
 
 
-class Corrupt(NamedTuple):
+class Corrupt(namedtuple("Corrupt", "file line reason")):
+    __slots__ = ()
     file: str
     line: int
     reason: str
@@ -301,8 +308,9 @@ def parse(data: bytes, path: str) -> ParsedFile:
     return pf
 
 
-class StoreView(NamedTuple):
+class StoreView(namedtuple("StoreView", "files ignored corrupt torn")):
     """Every readable file of a store after the supersede rule, with what was skipped."""
+    __slots__ = ()
     files: list[ParsedFile]
     ignored: list[ParsedFile]
     corrupt: list[Corrupt]

@@ -8,11 +8,16 @@ import fcntl
 import os
 import re
 import time
-from typing import Iterator, NamedTuple
+from collections import namedtuple
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # annotations only: typing is slow to import
+    from typing import Iterator
+
+from . import early
 from .store import ParsedFile, StoreView, parse, resolve
 
-DEFAULT_STORE = "/var/lib/cockpit-traffic-accounting"
+DEFAULT_STORE = early.DEFAULT_STORE
 TIER_DIRS = ("detail", "hourly", "daily")
 
 _NAMES = {
@@ -30,7 +35,8 @@ class NotRoot(Exception):
     pass
 
 
-class StoreFile(NamedTuple):
+class StoreFile(namedtuple("StoreFile", "tier name year month day")):
+    __slots__ = ()
     tier: str
     name: str                        # e.g. "2025-11-21.cta"
     year: int
@@ -117,8 +123,11 @@ class Lock:
 
     def __enter__(self) -> "Lock":
         ensure_store(self.root)
-        self.fd = os.open(os.path.join(self.root, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        fd = early.take_lock(self.root)
+        if fd is None:
+            fd = os.open(os.path.join(self.root, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        self.fd = fd
         return self
 
     def __exit__(self, *exc: object) -> None:

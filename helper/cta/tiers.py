@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import time
-from typing import NamedTuple
+from collections import namedtuple
 
 from .storefs import StoreFile, local_midnight
 
 
-class Retention(NamedTuple):
-    detail_days: int = 7
-    hourly_days: int = 400
-    daily_days: int | None = None
+class Retention(namedtuple("Retention", "detail_days hourly_days daily_days", defaults=(7, 400, None,))):
+    __slots__ = ()
+    detail_days: int
+    hourly_days: int
+    daily_days: int | None
 
 
 def local_date(t: int) -> tuple[int, int, int]:

@@ -168,11 +168,11 @@ class RollupKills(unittest.TestCase):
     def tearDown(self) -> None:
         shutil.rmtree(self.dir)
 
-    def run_with_kills(self, args: list[str], check: callable) -> int:  # type: ignore[valid-type]
+    def run_with_kills(self, args: list[str], check: callable) -> dict[str, bool]:  # type: ignore[valid-type]
         specs = ["tmp-written:1", "tmp-written:2", "committed:1", "committed:3", "renamed:1", "renamed:2",
                  "deleted:1", "deleted:4"]
         rng = random.Random(7)
-        kills = 0
+        kills: dict[str, bool] = {}
         for n, spec in enumerate(specs + [f"random:{k}" for k in range(10)]):
             work = os.path.join(self.dir, f"w{n}")
             shutil.copytree(self.base, work)
@@ -184,8 +184,7 @@ class RollupKills(unittest.TestCase):
                 rc = p.wait()
             else:
                 rc = killed(argv, spec).returncode
-            if rc == -signal.SIGKILL:
-                kills += 1
+            kills[spec] = rc == -signal.SIGKILL
             check(work, after_crash=True)
             run_helper(*argv)                          # the next run recovers, then does its work
             check(work, after_crash=False)
@@ -207,7 +206,8 @@ class RollupKills(unittest.TestCase):
                 self.assertEqual(storefs.read_store(work).ignored, [])
 
         kills = self.run_with_kills(["rotate", "--store", "STORE", "--config", self.config], check)
-        self.assertGreaterEqual(kills, 8)
+        # every step is reached at least once; later occurrences and random times may not be
+        self.assertTrue(all(kills[p] for p in ("tmp-written:1", "committed:1", "renamed:1", "deleted:1")), kills)
 
     def test_compact(self) -> None:
         frm, to = self.now - 45 * DAY + 999, self.now - DAY
@@ -226,7 +226,8 @@ class RollupKills(unittest.TestCase):
 
         kills = self.run_with_kills(["compact", "--store", "STORE", "--config", self.config, "--from", str(frm),
                                      "--to", str(to), "--resolution", "whole"], check)
-        self.assertGreaterEqual(kills, 6)
+        self.assertTrue(all(kills[p] for p in ("tmp-written:1", "tmp-written:2", "committed:1", "renamed:1",
+                                               "renamed:2", "deleted:1")), kills)
 
 
 class FullDisk(unittest.TestCase):
