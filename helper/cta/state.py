@@ -13,7 +13,7 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
 
 from . import storefs
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 class CounterState(namedtuple("CounterState", "bytes packets handle boot")):
@@ -57,11 +57,15 @@ def load(root: str) -> State:
     except (OSError, ValueError) as e:
         raise StateError(f"{path}: unreadable ({e}); move it away to start a new baseline") from e
     try:
-        if raw.get("version") != STATE_VERSION:
-            raise StateError(f"{path}: unknown state version {raw.get('version')!r}")
+        version = raw.get("version")
+        if version not in (1, STATE_VERSION):
+            raise StateError(f"{path}: unknown state version {version!r}")
         st = State(last_end=raw.get("last_end"), collected=list(raw.get("collected", [])))
         for k, v in raw.get("counters", {}).items():
-            st.counters[k] = CounterState(int(v["bytes"]), int(v["packets"]), str(v["handle"]), str(v["boot"]))
+            if version == 1:                                   # {"bytes":..., "packets":..., ...}
+                v = (v["bytes"], v["packets"], v["handle"], v["boot"])
+            b, p, handle, boot = v
+            st.counters[k] = CounterState(int(b), int(p), str(handle), str(boot))
         for k, v in raw.get("prometheus", {}).items():
             st.prometheus[k] = (int(v[0]), int(v[1]), int(v[2]) if len(v) > 2 else 0)
         d = raw.get("detail")
@@ -77,9 +81,9 @@ def dump(st: State) -> bytes:
         "version": STATE_VERSION,
         "last_end": st.last_end,
         "collected": st.collected,
-        "counters": {k: {"bytes": c.bytes, "packets": c.packets, "handle": c.handle, "boot": c.boot}
-                     for k, c in sorted(st.counters.items())},
-        "prometheus": {k: [b, p, t] for k, (b, p, t) in sorted(st.prometheus.items())},
+        # [bytes, packets, kernel handle, boot id] per counter: lists keep a big state quick
+        "counters": {k: list(c) for k, c in st.counters.items()},
+        "prometheus": {k: list(v) for k, v in st.prometheus.items()},
         "detail": None if st.detail is None else {
             "rel": st.detail.rel, "file_id": st.detail.file_id, "size": st.detail.size, "ids": st.detail.ids},
     }

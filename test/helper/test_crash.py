@@ -84,7 +84,9 @@ class CollectKills(unittest.TestCase):
 
     def test_kill_collect_at_every_step_and_at_random_times(self) -> None:
         lab = self.lab
+        t = time.monotonic()
         lab.collect()
+        duration = time.monotonic() - t - 1.05          # collect() sleeps 1.05 s first
         ref0 = lab.reference()
         rng = random.Random(20251121)
         points = ["recovered:1", "read:1", "appended:1", "state-saved:1"] * 2
@@ -99,7 +101,7 @@ class CollectKills(unittest.TestCase):
             p = subprocess.Popen(["ip", "netns", "exec", lab.b, PYTHON, HELPER, "collect", "--store", lab.store,
                                   "--config", lab.config], env={**os.environ, "CTA_BOOT_ID_FILE": lab.boot_file},
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.0, 0.25))
+            time.sleep(rng.uniform(0.0, duration))   # somewhere inside a run
             p.send_signal(signal.SIGKILL)
             if p.wait() == -signal.SIGKILL:
                 kills += 1

@@ -112,3 +112,27 @@ class Journal(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class StateFile(unittest.TestCase):
+    def test_round_trip_and_version_1(self) -> None:
+        from cta import state as statemod
+        with tempfile.TemporaryDirectory() as root:
+            st = State(last_end=T, collected=["nft-rule"])
+            st.counters[WWW.key()] = statemod.CounterState(2 ** 64 - 1, 2 ** 63 + 1, "4/1/5", "b1")
+            st.prometheus[WWW.key()] = (2 ** 70, 3, T)
+            statemod.save(root, st)
+            back = statemod.load(root)
+            self.assertEqual((back.last_end, back.collected, back.counters, back.prometheus),
+                             (st.last_end, st.collected, st.counters, st.prometheus))
+            with open(os.path.join(root, "state.json"), "w") as f:
+                json.dump({"version": 1, "last_end": T, "collected": ["nft-rule"],
+                           "counters": {WWW.key(): {"bytes": 5, "packets": 1, "handle": "h", "boot": "b"}},
+                           "prometheus": {WWW.key(): [5, 1]}}, f)
+            old = statemod.load(root)
+            self.assertEqual(old.counters[WWW.key()], statemod.CounterState(5, 1, "h", "b"))
+            self.assertEqual(old.prometheus[WWW.key()], (5, 1, 0))
+            with open(os.path.join(root, "state.json"), "w") as f:
+                f.write('{"version": 9}')
+            with self.assertRaises(statemod.StateError):
+                statemod.load(root)
