@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import compileall
+import json
 import os
 import shutil
 import statistics
@@ -62,7 +63,7 @@ def bench_collect() -> None:
             f.write("{}\n")
         inside = ["ip", "netns", "exec", ns]
         send = inside + [PY, "-c", "import socket; s=socket.socket(2,2); s.sendto(b'x'*100, ('10.231.9.1', 9))"]
-        collect = inside + [PY, HELPER, "collect", "--store", store, "--config", config]
+        collect = inside + [HELPER, "collect", "--store", store, "--config", config]   # by its #! line
         nft = inside + ["nft", "-j", "list", "ruleset"]
         subprocess.run(collect, check=True, capture_output=True)          # baseline
         t_collect, t_nft, t_exec = [], [], []
@@ -119,7 +120,22 @@ def bench_rotate() -> None:
         p = subprocess.run([PY, HELPER, "rotate", "--store", store, "--config", config, "--json"],
                            check=True, capture_output=True, text=True)
         rot = time.perf_counter() - t
-        print(f"rotate (the daily run a day later): {rot:.2f} s; {p.stdout.strip()!s:.300}")
+        moved = json.loads(p.stdout)
+        print(f"rotate (the daily run, a day later): {rot:.2f} s, moved {', '.join(moved['moved'])} "
+              f"into {', '.join(moved['written'])}")
+        # the worst case: a month of detail (rotation did not run for 23 days) into hourly
+        backlog = os.path.join(d, "backlog")
+        subprocess.run([PY, os.path.join(HERE, "make-history.py"), "--store", backlog, "--counters", "200",
+                        "--days", "30", "--seed", "2", "--now", str(now), "--detail-days", "30"],
+                       check=True, capture_output=True)
+        n_detail = len(os.listdir(os.path.join(backlog, "detail")))
+        size_before = du(backlog)[0]
+        t = time.perf_counter()
+        subprocess.run([PY, HELPER, "rotate", "--store", backlog, "--config", config], check=True, capture_output=True)
+        rot = time.perf_counter() - t
+        print(f"rotate of a backlog: {n_detail - len(os.listdir(os.path.join(backlog, 'detail')))} detail days "
+              f"({size_before / 1e6:.1f} MB) into hourly: {rot:.2f} s, store now {du(backlog)[0] / 1e6:.1f} MB")
+        shutil.rmtree(backlog)
         t = time.perf_counter()
         subprocess.run([PY, HELPER, "status", "--json", "--store", store, "--config", config],
                        check=True, capture_output=True)

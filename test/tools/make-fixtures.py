@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "helper"))
 
-from cta.store import Identity, escape  # noqa: E402
+from cta.store import Identity  # noqa: E402
 
 DAY = 86400
 T0 = 1763683200                     # 2025-11-21T00:00:00Z; fixtures name files by UTC dates
@@ -341,7 +341,6 @@ def main() -> None:
                 d = os.path.join(args.out, fx.name, tier)
                 os.makedirs(d, exist_ok=True)
                 open(os.path.join(d, ".keep"), "w").close()
-    _ = escape
 
 
 if __name__ == "__main__":
