@@ -73,11 +73,12 @@ def _table_selected(family: str, table: str, names: list[str]) -> bool:
     return not names or table in names or f"{family} {table}" in names
 
 
-class NftChain(namedtuple("NftChain", "table_handle chain_handle rule_handles")):
+class NftChain(namedtuple("NftChain", "table_handle chain_handle rule_handles rule_xt")):
     __slots__ = ()
     table_handle: int
     chain_handle: int
     rule_handles: list[int]                # every rule, in ruleset order
+    rule_xt: list[bool]                    # whether that rule has an xt (iptables-nft) expression
 
 
 class NftRuleset(namedtuple("NftRuleset", "counters rules flowtables chains tables")):
@@ -119,8 +120,9 @@ def parse_nft_json(text: str, tables: list[str] | None = None,
             ck = (r["family"], r["table"], r["chain"])
             nc = out.chains.get(ck)
             if nc is None:
-                nc = out.chains[ck] = NftChain(table_handles.get(ck[:2], 0), chain_handles.get(ck, 0), [])
+                nc = out.chains[ck] = NftChain(table_handles.get(ck[:2], 0), chain_handles.get(ck, 0), [], [])
             nc.rule_handles.append(r.get("handle", 0))
+            nc.rule_xt.append(any(isinstance(e, dict) and "xt" in e for e in r.get("expr", [])))
             comment = r.get("comment")
             if rule_tables is None or not isinstance(comment, str):
                 continue
@@ -207,7 +209,10 @@ def parse_iptables_save(text: str, source: str, family: str, chains: list[str],
 
     With `nft` (the chains of `nft -j list ruleset`, for the iptables-nft back end) each rule
     gets its kernel handle as nft sees it, so a flushed and reloaded rule set is recognised as
-    a reset even when the new values are above the old ones.
+    a reset even when the new values are above the old ones. iptables-nft-save also shows
+    native nftables rules of its tables, translated: those belong to the nft-rule source, and
+    only rules with an xt expression (written by iptables-nft) are kept, so that no kernel
+    counter is reported by two sources.
     """
     out: list[Reading] = []
     table = ""
@@ -246,6 +251,7 @@ def parse_iptables_save(text: str, source: str, family: str, chains: list[str],
         out.append(Reading(Identity(source, family, table, chain, seqs[k], comment),
                            nbytes % U64, packets % U64, ""))
     if nft:
+        native: set[int] = set()
         for index, (table, chain), pos in placed:
             nc = nft.get((family, table, chain))
             if nc is None:
@@ -253,8 +259,18 @@ def parse_iptables_save(text: str, source: str, family: str, chains: list[str],
             handle = f"{nc.table_handle}/{nc.chain_handle}"
             if len(nc.rule_handles) == positions[(table, chain)]:
                 handle += f"/{nc.rule_handles[pos]}"
+                if not nc.rule_xt[pos]:
+                    native.add(index)
             r = out[index]
             out[index] = Reading(r.ident, r.bytes, r.packets, handle)
+        if native:
+            out = [r for i, r in enumerate(out) if i not in native]
+            # seq numbers count the rules this source reports
+            seqs2: dict[tuple[str, str, str], int] = {}
+            for i, r in enumerate(out):
+                k = (r.ident.table, r.ident.chain, r.ident.name)
+                seqs2[k] = seqs2.get(k, 0) + 1
+                out[i] = r._replace(ident=r.ident._replace(seq=seqs2[k]))
     return out
 
 

@@ -148,6 +148,16 @@ class IptablesSave(unittest.TestCase):
         self.assertTrue(got["<img src=x onerror=alert(1)>"].startswith(f"{table}/{chain['ACCT']}/"))
         self.assertEqual(got["mangled"], "")          # that table was not in the recorded nft output
 
+    def test_native_nft_rules_are_not_counted_twice(self) -> None:
+        # iptables-nft-save translates a native nft rule of an ip table too: it stays nft-rule's
+        rs = parse_nft_json(data("mixed-nft.json"), [], [])
+        self.assertEqual(values(rs.rules), {Identity("nft-rule", "ip", "filter", "INPUT", 1, "native"): (200, 2)})
+        got = values(parse_iptables_save(data("mixed-iptables-nft-save.txt"), "iptables", "ip", [], rs.chains))
+        self.assertEqual(got, {Identity("iptables", "ip", "filter", "INPUT", 1, "ipt dns"): (400, 4),
+                               Identity("iptables", "ip", "filter", "INPUT", 1, "ipt after"): (100, 1)})
+        # without nft's view nothing tells them apart: all three
+        self.assertEqual(len(parse_iptables_save(data("mixed-iptables-nft-save.txt"), "iptables", "ip", [])), 3)
+
     def test_chain_limit(self) -> None:
         got = parse_iptables_save(data("iptables-nft-save.txt"), "iptables", "ip", ["ACCT"])
         self.assertEqual([r.ident.chain for r in got], ["ACCT"])
