@@ -93,7 +93,13 @@ class Scenario(unittest.TestCase):
 
     # ---- scenarios ----
     def test_plain_collection(self) -> None:
-        self.begin()
+        self.load_rules()
+        if self.has_ipt:
+            # a native nft rule in iptables-nft's table: iptables-nft-save shows it too
+            self.lab.b_exec("nft", "add", "rule", "ip", "filter", "INPUT", "udp", "dport", "5000", "counter",
+                            "comment", "native5000")
+        self.start_counting()
+        self.sent0 = (self.lab.sent_bytes, self.lab.sent_packets)
         self.lab.send(100, 1000)
         self.lab.collect()
         self.lab.send(37, 1)
@@ -106,6 +112,9 @@ class Scenario(unittest.TestCase):
         vb = f"iface link - rx 1 {self.lab.vb}"
         b, p = self.expected()
         self.assertEqual(got[vb], (b + ETH * p, p))
+        if self.has_ipt:
+            self.assertEqual(got["nft-rule ip filter INPUT 1 native5000"], (b, p))
+            self.assertNotIn("iptables ip filter INPUT 1 native5000", got)
 
     def test_reboot(self) -> None:
         self.begin()
