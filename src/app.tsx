@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
     Alert, AlertActionCloseButton, AlertGroup, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Content, Flex,
-    FlexItem, FormSelect, FormSelectOption, PageSection, Progress, Spinner, TextInput, Title, Tooltip,
+    FlexItem, FormSelect, FormSelectOption, PageSection, Spinner, TextInput, Title, Tooltip,
 } from "./pf.ts";
 import { _, format, userLocale } from "./host/i18n.ts";
 import { useViewState } from "./host/location.ts";
@@ -296,12 +296,16 @@ export function App() {
 }
 
 function LoadingProgress({ progress }: { progress: { bytesRead: number; bytesTotal: number; filesRead: number; filesTotal: number } | null }) {
-    if (!progress || progress.bytesTotal === 0)
-        return <Flex className="cta-loading"><Spinner size="md" aria-label={_("Loading")} /><span>{_("Reading the store…")}</span></Flex>;
+    const text = progress && progress.filesTotal > 0
+        ? format(_("Reading the store: $0 of $1 files ($2 %)"), String(progress.filesRead), String(progress.filesTotal),
+                 String(Math.floor((100 * progress.bytesRead) / Math.max(1, progress.bytesTotal))))
+        : _("Reading the store…");
     return (
-        <Progress className="cta-loading" value={(100 * progress.bytesRead) / progress.bytesTotal}
-                  title={format(_("Reading the store: $0 of $1 files"), String(progress.filesRead), String(progress.filesTotal))}
-                  aria-label={_("Reading the store")} />
+        <Flex className="cta-loading" alignItems={{ default: "alignItemsCenter" }} spaceItems={{ default: "spaceItemsSm" }}
+              role="status" aria-live="polite">
+            <Spinner size="md" aria-hidden="true" />
+            <span>{text}</span>
+        </Flex>
     );
 }
 

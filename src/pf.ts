@@ -6,7 +6,6 @@ export { Button } from "@patternfly/react-core/dist/esm/components/Button/index.
 export { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 export { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";
 export { Content } from "@patternfly/react-core/dist/esm/components/Content/index.js";
-export { DatePicker } from "@patternfly/react-core/dist/esm/components/DatePicker/index.js";
 export { DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm } from "@patternfly/react-core/dist/esm/components/DescriptionList/index.js";
 export { Dropdown, DropdownItem, DropdownList } from "@patternfly/react-core/dist/esm/components/Dropdown/index.js";
 export { Divider } from "@patternfly/react-core/dist/esm/components/Divider/index.js";
@@ -20,9 +19,7 @@ export { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-co
 // that a page inside Cockpit's shell never shows. src/components/page-frame.tsx draws the frame.
 export { PageSection } from "@patternfly/react-core/dist/esm/components/Page/PageSection.js";
 export { Popover } from "@patternfly/react-core/dist/esm/components/Popover/index.js";
-export { Progress } from "@patternfly/react-core/dist/esm/components/Progress/index.js";
 export { Spinner } from "@patternfly/react-core/dist/esm/components/Spinner/index.js";
-export { Tab, Tabs, TabTitleText } from "@patternfly/react-core/dist/esm/components/Tabs/index.js";
 export { TextInput } from "@patternfly/react-core/dist/esm/components/TextInput/index.js";
 export { Title } from "@patternfly/react-core/dist/esm/components/Title/index.js";
 export { Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem } from "@patternfly/react-core/dist/esm/components/Toolbar/index.js";

@@ -4,8 +4,8 @@
 // how many records would be merged and how much disk is saved; confirming runs it for real.
 import { useEffect, useState } from "react";
 import {
-    Alert, Button, DatePicker, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm,
-    Form, FormGroup, FormSelect, FormSelectOption, Modal, ModalBody, ModalFooter, ModalHeader, Spinner,
+    Alert, Button, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm,
+    Form, FormGroup, FormSelect, FormSelectOption, Modal, ModalBody, ModalFooter, ModalHeader, Spinner, TextInput,
 } from "../pf.ts";
 import { _, format, userLocale } from "../host/i18n.ts";
 import { formatBytes } from "../engine/quantity.ts";
@@ -85,8 +85,8 @@ export function CompactDialog({ status, retentionDays, formatTime, onClose }: Co
         setRunning(true);
         setRunError(null);
         runHelperJson<CompactSummary>("compact", args, { admin: true })
-                .then(done => onClose(format(_("$0 records merged into $1; $2 saved."), String(done.records_before),
-                                             String(done.records_after), formatSize(done.bytes_saved))),
+                .then(done => onClose(format(_("$0 records merged into $1; $2 saved."), count(done.records_before),
+                                             count(done.records_after), formatSize(done.bytes_saved))),
                       (e: Error) => { setRunError(e.message); setRunning(false) });
     };
 
@@ -98,10 +98,10 @@ export function CompactDialog({ status, retentionDays, formatTime, onClose }: Co
             <ModalBody>
                 <Form isHorizontal onSubmit={e => e.preventDefault()}>
                     <FormGroup label={_("First day")} fieldId="cta-compact-first">
-                        <DatePicker id="cta-compact-first" value={first} onChange={(_e, v) => setFirst(v)} aria-label={_("First day")} />
+                        <TextInput type="date" id="cta-compact-first" value={first} onChange={(_e, v) => setFirst(v)} />
                     </FormGroup>
                     <FormGroup label={_("Last day")} fieldId="cta-compact-last">
-                        <DatePicker id="cta-compact-last" value={last} onChange={(_e, v) => setLast(v)} aria-label={_("Last day")} />
+                        <TextInput type="date" id="cta-compact-last" value={last} onChange={(_e, v) => setLast(v)} />
                     </FormGroup>
                     <FormGroup label={_("Resolution")} fieldId="cta-compact-resolution">
                         <FormSelect id="cta-compact-resolution" value={resolution} onChange={(_e, v) => setResolution(v as Resolution)}>
@@ -127,7 +127,7 @@ export function CompactDialog({ status, retentionDays, formatTime, onClose }: Co
                         <DescriptionListGroup>
                             <DescriptionListTerm>{_("Records")}</DescriptionListTerm>
                             <DescriptionListDescription data-testid="compact-records">
-                                {format(_("$0 before, $1 after"), String(preview.records_before), String(preview.records_after))}
+                                {format(_("$0 before, $1 after"), count(preview.records_before), count(preview.records_after))}
                             </DescriptionListDescription>
                         </DescriptionListGroup>
                         <DescriptionListGroup>
@@ -150,6 +150,10 @@ export function CompactDialog({ status, retentionDays, formatTime, onClose }: Co
             </ModalFooter>
         </Modal>
     );
+}
+
+function count(n: number): string {
+    return new Intl.NumberFormat(userLocale()).format(n);
 }
 
 function formatSize(bytes: number): string {

@@ -6,7 +6,7 @@
 import { useState, type ReactNode } from "react";
 import {
     Alert, Button, Checkbox, Form, FormGroup, FormHelperText, FormSection, FormSelect, FormSelectOption, HelperText,
-    HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, Tab, Tabs, TabTitleText, TextInput, Tooltip,
+    HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, TextInput, Title, Tooltip,
 } from "../pf.ts";
 import { _, format } from "../host/i18n.ts";
 import { ConfigChangedError, saveConfig, type ConfigText } from "../host/config.ts";
@@ -60,7 +60,6 @@ function FieldErrors({ errors, path }: { errors: ValidationError[]; path: string
 
 export function SettingsDialog({ config, parsed, access, onClose }: SettingsDialogProps) {
     const [settings, setSettings] = useState<Settings>(parsed.settings);
-    const [tab, setTab] = useState<string | number>("collection");
     const [errors, setErrors] = useState<ValidationError[]>([]);
     const [saving, setSaving] = useState(false);
     const [saveError, setSaveError] = useState<ReactNode>(null);
@@ -104,8 +103,8 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
                     <Alert isInline variant="info" title={_("Read only")}>
                         {_("Changing the settings needs administrative access. Turn it on in the top bar (Limited access).")}
                     </Alert>}
-                <Tabs activeKey={tab} onSelect={(_e, key) => setTab(key)} aria-label={_("Settings sections")}>
-                    <Tab eventKey="collection" title={<TabTitleText>{_("Collection")}</TabTitleText>}>
+                <section className="cta-settings-section" aria-labelledby="cta-settings-collection">
+                    <Title headingLevel="h2" size="lg" id="cta-settings-collection">{_("Collection")}</Title>
                         <Form isHorizontal className="cta-settings-form" onSubmit={e => e.preventDefault()}>
                             <FormGroup label={_("Collection interval (seconds)")} fieldId="cta-interval-seconds">
                                 <TextInput id="cta-interval-seconds" type="number" isDisabled={readOnly}
@@ -153,8 +152,9 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
                                 <FieldErrors errors={errors} path="prometheus_textfile" />
                             </FormGroup>
                         </Form>
-                    </Tab>
-                    <Tab eventKey="costs" title={<TabTitleText>{_("Costs")}</TabTitleText>}>
+                </section>
+                <section className="cta-settings-section" aria-labelledby="cta-settings-costs">
+                    <Title headingLevel="h2" size="lg" id="cta-settings-costs">{_("Costs")}</Title>
                         <Form isHorizontal className="cta-settings-form" onSubmit={e => e.preventDefault()}>
                             <FormGroup fieldId="cta-costs-enabled">
                                 <Checkbox id="cta-costs-enabled" label={_("Calculate costs")} isDisabled={readOnly} isChecked={plan !== null}
@@ -162,8 +162,9 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
                             </FormGroup>
                             {plan && <CostPlanFields plan={plan} readOnly={readOnly} errors={errors} onChange={updatePlan} />}
                         </Form>
-                    </Tab>
-                    <Tab eventKey="groups" title={<TabTitleText>{_("Report groups")}</TabTitleText>}>
+                </section>
+                <section className="cta-settings-section" aria-labelledby="cta-settings-groups">
+                    <Title headingLevel="h2" size="lg" id="cta-settings-groups">{_("Report groups")}</Title>
                         <Form className="cta-settings-form" onSubmit={e => e.preventDefault()}>
                             <HelperText>
                                 <HelperTextItem>
@@ -190,8 +191,7 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
                                 {_("Add group")}
                             </Button>
                         </Form>
-                    </Tab>
-                </Tabs>
+                </section>
                 {saveError && <Alert isInline variant="danger" title={_("The settings were not saved")}>{saveError}</Alert>}
             </ModalBody>
             <ModalFooter>

@@ -3,7 +3,7 @@
 // and rate unit, and the resolved absolute range, always shown so nobody bills the wrong month.
 import { useEffect, useState, type FormEvent } from "react";
 import {
-    Button, Checkbox, DatePicker, Dropdown, DropdownItem, DropdownList, FormSelect, FormSelectOption, HelperText,
+    Button, Checkbox, Dropdown, DropdownItem, DropdownList, FormSelect, FormSelectOption, HelperText,
     HelperTextItem, MenuToggle, Popover, TextInput, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem,
 } from "../pf.ts";
 import { CalendarAltIcon } from "@patternfly/react-icons/dist/esm/icons/calendar-alt-icon.js";
@@ -37,10 +37,6 @@ function presetLabel(preset: string): string {
 
 const PRESETS = [...TIMEFRAME_PRESETS.slice(0, 6), "last 30 days", ...TIMEFRAME_PRESETS.slice(6)];
 
-function isoDate(date: Date): string {
-    return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
-}
-
 function compact(iso: string): string {
     return iso.replaceAll("-", "");
 }
@@ -59,11 +55,10 @@ function RangeCalendar({ onApply }: { onApply: (text: string) => void }) {
             headerContent={_("Custom range")}
             bodyContent={
                 <div className="cta-range-calendar">
-                    <DatePicker value={start} onChange={(_e, value) => setStart(value)} aria-label={_("First day")}
-                                placeholder={_("First day")} dateFormat={isoDate} />
-                    <DatePicker value={end} onChange={(_e, value) => setEnd(value)} aria-label={_("Last day")}
-                                placeholder={_("Last day")} dateFormat={isoDate}
-                                rangeStart={start ? new Date(`${start}T00:00:00`) : undefined} />
+                    <label htmlFor="cta-range-first">{_("First day")}</label>
+                    <TextInput type="date" id="cta-range-first" value={start} onChange={(_e, value) => setStart(value)} />
+                    <label htmlFor="cta-range-last">{_("Last day")}</label>
+                    <TextInput type="date" id="cta-range-last" value={end} min={start || undefined} onChange={(_e, value) => setEnd(value)} />
                 </div>
             }
             footerContent={

@@ -281,7 +281,6 @@ describeIfRoot("as root, on real counters", () => {
         const { page } = session;
         const frame = page.frameLocator(PAGE_FRAME);
         await frame.getByRole("button", { name: "Settings", exact: true }).click();
-        await frame.getByRole("tab", { name: "Costs" }).click();
         await frame.getByLabel("Calculate costs").check();
         await frame.locator("#cta-price").fill("0.5");
         await frame.getByRole("button", { name: "Save" }).click();
@@ -293,7 +292,6 @@ describeIfRoot("as root, on real counters", () => {
 
         // Somebody else saves while this admin has the dialog open.
         await frame.getByRole("button", { name: "Settings", exact: true }).click();
-        await frame.getByRole("tab", { name: "Collection" }).click();
         const theirs = { ...saved, interval_seconds: 600 };
         lab.writeConfig(theirs);
         await frame.locator("#cta-interval-seconds").fill("120");
@@ -313,8 +311,8 @@ describeIfRoot("as root, on real counters", () => {
         await frame.getByRole("button", { name: "Compact…" }).click();
         const today = new Date();
         const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
-        await frame.getByRole("textbox", { name: "First day" }).fill(iso);
-        await frame.getByRole("textbox", { name: "Last day" }).fill(iso);
+        await frame.getByLabel("First day").fill(iso);
+        await frame.getByLabel("Last day").fill(iso);
         await frame.locator("#cta-compact-resolution").selectOption("whole");
         await frame.locator("[data-testid=compact-records]").waitFor();
         await screenshot(page, "page-compact-preview");
