@@ -45,7 +45,7 @@ while True:
 
 def require_root(case: unittest.TestCase) -> None:
     if os.geteuid() != 0:
-        case.skipTest("needs root: creates network namespaces and firewall rules (CI runs as root)")
+        case.skipTest("needs root: creates network namespaces, firewall rules and mounts (CI runs as root)")
     for tool, package in (("ip", "iproute2"), ("nft", "nftables"), ("sysctl", "procps")):
         if shutil.which(tool) is None:
             case.skipTest(f"{tool} is not installed (Debian package {package})")
