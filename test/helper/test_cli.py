@@ -207,3 +207,34 @@ class Prometheus(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MissingTools(unittest.TestCase):
+    """A source whose tool is not installed is skipped with a note; the collection goes on."""
+
+    def test_collect_without_nft_and_iptables(self) -> None:
+        import contextlib
+        import io
+        from unittest import mock
+        from cta import cli, early
+        real_which = early.which
+
+        def which(tool: str) -> str | None:
+            return None if tool.startswith(("nft", "iptables", "ip6tables")) else real_which(tool)
+
+        with tempfile.TemporaryDirectory() as d:
+            config = os.path.join(d, "config.json")
+            with open(config, "w") as f:
+                json.dump({"sources": {"interfaces": {"exclude": []}}}, f)
+            err = io.StringIO()
+            with mock.patch.object(early, "which", which), mock.patch("cta.sources._which", which), \
+                    contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()) as out:
+                code = cli.main(["collect", "--store", os.path.join(d, "s"), "--config", config, "--json"])
+            self.assertEqual(code, 0, err.getvalue())
+            summary = json.loads(out.getvalue())
+            self.assertEqual(summary["sources"], {"nft_counters": "missing", "nft_rules": "missing",
+                                                  "iptables": "missing", "ip6tables": "missing",
+                                                  "interfaces": "ok"})
+            self.assertIn("cta-helper: nft_rules: nft is not installed; skipped", err.getvalue())
+            self.assertIn("cta-helper: iptables: iptables-save is not installed; skipped", err.getvalue())
+            self.assertGreater(summary["baselines"], 0)       # lo at least: the interfaces were read
