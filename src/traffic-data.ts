@@ -7,7 +7,7 @@ import { clampToNow, parseTimeframe, type Timeframe, type TimeframeError } from 
 import { planRead } from "./engine/read-plan.ts";
 import { calendarEdges, fixedEdges } from "./engine/series.ts";
 import type { StoreReadResult } from "./engine/store-reader.ts";
-import { listAndRead, type FilesReport, type ReadProgress } from "./host/store.ts";
+import { listAndRead, type StoreListing, type ReadProgress } from "./host/store.ts";
 import { timeframeInput, type GraphInterval } from "./view-state.ts";
 
 export interface TrafficData {
@@ -16,7 +16,7 @@ export interface TrafficData {
     graphRange: { from: number; to: number };
     interval: Exclude<GraphInterval, "auto">;
     result: StoreReadResult;
-    listing: FilesReport;
+    listing: StoreListing;
     bytesRead: number;
     readMs: number;
 }

@@ -19,7 +19,8 @@ interface CompactSummary {
     from: number;
     to: number;
     resolution: Resolution;
-    files: string[];
+    /** Every file the compaction touches (docs/helper.md lists their fields); the dialog counts them. */
+    files: unknown[];
     records_before: number;
     records_after: number;
     bytes_before: number;

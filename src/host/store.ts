@@ -3,21 +3,34 @@
 // the files themselves through cockpit.file, a few at a time, each fed to the engine's reader
 // as soon as it arrives. Progress is reported in bytes.
 import { cockpit } from "./cockpit.ts";
-import { hostPaths, runHelperJson } from "./helper.ts";
+import { hostPaths, INSTALLED_STORE } from "./helper.ts";
 import { StoreReader, type ReadOptions, type StoreReadResult } from "../engine/store-reader.ts";
 import type { PlannedFile, StoreFile } from "../engine/read-plan.ts";
 
-/** `cta-helper files --json` (docs/helper.md). */
-export interface FilesReport {
+/** The store's files: name relative to the store ("detail/2025-11-21.cta") and size in bytes. */
+export interface StoreListing {
     store: string;
-    files: { file: string; tier: "detail" | "hourly" | "daily"; size: number; mtime: number; period: { from: number; to: number } }[];
-    transaction_pending: boolean;
+    files: { file: string; size: number }[];
 }
 
-export async function listStoreFiles(): Promise<{ store: string; files: StoreFile[]; report: FilesReport }> {
-    const report = await runHelperJson<FilesReport>("files");
-    const files = report.files.map(f => ({ name: f.file, size: f.size, tier: f.tier }));
-    return { store: report.store, files, report };
+/**
+ * Lists the store's data files with one `find`, not the helper: the listing is on the critical
+ * path of every view, and a Python start costs more than the whole listing. Which names are
+ * store files is the engine's decision (classifyFile); this only reports what is there.
+ */
+export async function listStoreFiles(): Promise<{ store: string; files: StoreFile[]; report: StoreListing }> {
+    // The store comes from the same environment as hostPaths(), resolved here too, so that the
+    // listing does not wait for that first round trip.
+    const script = 'cd "${CTA_STORE:-$1}" 2>/dev/null || exit 0; find detail hourly daily -maxdepth 1 -type f -name "*.cta" -printf "%p\\t%s\\n" 2>/dev/null; exit 0';
+    const [output, { store }] = await Promise.all([
+        cockpit.spawn(["/bin/sh", "-c", script, "sh", INSTALLED_STORE], { err: "message" }),
+        hostPaths(),
+    ]);
+    const files = output.split("\n").filter(line => line !== "").map(line => {
+        const [file = "", size = "0"] = line.split("\t");
+        return { file, size: Number(size) };
+    });
+    return { store, files: files.map(f => ({ name: f.file, size: f.size })), report: { store, files } };
 }
 
 export interface ReadProgress {
@@ -82,7 +95,7 @@ export async function readStore(plan: PlannedFile[], options: ReadOptions,
 
 /** Lists, plans and reads; starts over once if the store changed under the read. */
 export async function listAndRead(planFor: (files: StoreFile[]) => PlannedFile[], options: ReadOptions,
-                                  onProgress?: (progress: ReadProgress) => void): Promise<{ result: StoreReadResult; listing: FilesReport }> {
+                                  onProgress?: (progress: ReadProgress) => void): Promise<{ result: StoreReadResult; listing: StoreListing }> {
     for (let attempt = 0; ; attempt++) {
         const { files, report } = await listStoreFiles();
         try {
