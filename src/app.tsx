@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
     Alert, AlertActionCloseButton, AlertGroup, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Content, Flex,
-    FlexItem, FormSelect, FormSelectOption, PageSection, Spinner, TextInput, Title, Tooltip,
+    FlexItem, PageSection, Spinner, TextInput, Title, Tooltip,
 } from "./pf.ts";
 import { _, format, userLocale } from "./host/i18n.ts";
 import { useViewState } from "./host/location.ts";
@@ -30,6 +30,7 @@ import { StatusAlerts } from "./components/status-alerts.tsx";
 import { EmptyStore } from "./components/empty-store.tsx";
 import { SourcesPopover } from "./components/sources-popover.tsx";
 import { PageFrame } from "./components/page-frame.tsx";
+import { LabelledSelect } from "./components/labelled-select.tsx";
 import { CompactDialog } from "./components/compact-dialog.tsx";
 import { SettingsDialog } from "./components/settings-dialog.tsx";
 import { ExportMenu } from "./components/export-menu.tsx";
@@ -312,17 +313,11 @@ function LoadingProgress({ progress }: { progress: { bytesRead: number; bytesTot
 function GraphControls({ view, onChange }: { view: ViewState; onChange: (change: Partial<ViewState>) => void }) {
     return (
         <Flex className="cta-graph-controls" alignItems={{ default: "alignItemsCenter" }} spaceItems={{ default: "spaceItemsMd" }}>
-            <FlexItem>
-                <label htmlFor="cta-interval" className="cta-toolbar-label">{_("Interval")}</label>
-                <FormSelect id="cta-interval" value={view.interval} onChange={(_e, v) => onChange({ interval: v as GraphInterval })}>
-                    <FormSelectOption value="auto" label={_("Automatic")} />
-                    <FormSelectOption value="5m" label={_("5 minutes")} />
-                    <FormSelectOption value="hour" label={_("Hour")} />
-                    <FormSelectOption value="day" label={_("Day")} />
-                    <FormSelectOption value="week" label={_("Week")} />
-                    <FormSelectOption value="month" label={_("Month")} />
-                </FormSelect>
-            </FlexItem>
+            <LabelledSelect id="cta-interval" label={_("Interval")} value={view.interval} onChange={interval => onChange({ interval })}
+                            options={[
+                                ["auto", _("Automatic")], ["5m", _("5 minutes")], ["hour", _("Hour")],
+                                ["day", _("Day")], ["week", _("Week")], ["month", _("Month")],
+                            ] as const} />
             <Checkbox id="cta-stacked" label={_("Stacked")} isChecked={view.stacked} onChange={(_e, stacked) => onChange({ stacked })} />
             <Checkbox id="cta-average" label={_("Average")} isChecked={view.average} onChange={(_e, average) => onChange({ average })} />
             <Checkbox id="cta-p95" label={_("95th percentile")} isChecked={view.percentile} onChange={(_e, percentile) => onChange({ percentile })} />

@@ -26,12 +26,12 @@ step typecheck npx tsc --noEmit -p .
 echo "=== unit tests"
 npx jest --selectProjects unit --json --outputFile="$artifacts/jest-unit.json"
 echo "=== helper tests"
-/usr/bin/python3 tools/run-python-tests.py "$artifacts/python-tests.json"
+/usr/bin/python3 tools/run-python-tests.py test/helper "$artifacts/python-tests.json"
 echo "=== integration tests"
 npx jest --selectProjects integration --runInBand --forceExit --json --outputFile="$artifacts/jest-integration.json"
 
 echo "=== packaging tests"
-/usr/bin/python3 test/packaging/run.py "$artifacts/python-packaging.json"
+/usr/bin/python3 tools/run-python-tests.py test/packaging "$artifacts/python-packaging.json"
 
 echo "=== summary"
 exec npx tsx tools/summary.ts "${steps[@]}" \

@@ -1,22 +1,29 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Runs the helper's unittest suite (test/helper/test_*.py) verbosely and writes the counts to a
-# JSON file for the summary of `make check`. Exit status 1 when anything failed or errored.
+# Runs one Python unittest suite verbosely and writes its counts to a JSON file for the summary
+# of `make check`: `run-python-tests.py DIR OUTPUT.json` discovers DIR/test_*.py from the repo
+# root. Exit status 1 when anything failed or errored, or when no test ran at all.
 import json
 import sys
+import time
 import unittest
 
 
 def main() -> int:
-    output = sys.argv[1] if len(sys.argv) > 1 else "test/artifacts/python-tests.json"
-    suite = unittest.defaultTestLoader.discover("test/helper", top_level_dir=".")
+    if len(sys.argv) != 3:
+        print("usage: run-python-tests.py TEST-DIRECTORY OUTPUT.json", file=sys.stderr)
+        return 2
+    directory, output = sys.argv[1], sys.argv[2]
+    started = time.monotonic()
+    suite = unittest.defaultTestLoader.discover(directory, top_level_dir=".")
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     skipped = len(result.skipped)
     passed = result.testsRun - failed - skipped
     with open(output, "w") as f:
         json.dump({"passed": passed, "failed": failed, "skipped": skipped,
-                   "skipped_reasons": [f"{test.id()}: {reason}" for test, reason in result.skipped]}, f, indent=2)
+                   "skipped_reasons": [f"{test.id()}: {reason}" for test, reason in result.skipped],
+                   "seconds": round(time.monotonic() - started, 1)}, f, indent=2)
     return 0 if failed == 0 and result.testsRun > 0 else 1
 
 

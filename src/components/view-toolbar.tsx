@@ -3,12 +3,13 @@
 // and rate unit, and the resolved absolute range, always shown so nobody bills the wrong month.
 import { useEffect, useState, type FormEvent } from "react";
 import {
-    Button, Checkbox, Dropdown, DropdownItem, DropdownList, FormSelect, FormSelectOption, HelperText,
+    Button, Checkbox, Dropdown, DropdownItem, DropdownList, HelperText,
     HelperTextItem, MenuToggle, Popover, TextInput, Toolbar, ToolbarContent, ToolbarGroup, ToolbarItem,
 } from "../pf.ts";
 import { CalendarAltIcon } from "@patternfly/react-icons/dist/esm/icons/calendar-alt-icon.js";
 import { _, format } from "../host/i18n.ts";
-import { TIMEFRAME_PRESETS, type UnitsChoice, type RateUnit, type ViewState } from "../view-state.ts";
+import { TIMEFRAME_PRESETS, type ViewState } from "../view-state.ts";
+import { LabelledSelect } from "./labelled-select.tsx";
 
 export interface ViewToolbarProps {
     view: ViewState;
@@ -144,28 +145,16 @@ export function ViewToolbar({ view, onChange, timeframeError, filterError, resol
                 </ToolbarItem>
                 <ToolbarGroup>
                     <ToolbarItem>
-                        <div>
-                            <label htmlFor="cta-units" className="cta-toolbar-label">{_("Units")}</label>
-                            <FormSelect id="cta-units" value={view.units} onChange={(_e, units) => onChange({ units: units as UnitsChoice })}>
-                                <FormSelectOption value="auto" label={_("Automatic (K, M, G)")} />
-                                <FormSelectOption value="exact" label={_("Exact bytes")} />
-                                <FormSelectOption value="K" label={_("Kilobytes (K)")} />
-                                <FormSelectOption value="M" label={_("Megabytes (M)")} />
-                                <FormSelectOption value="G" label={_("Gigabytes (G)")} />
-                                <FormSelectOption value="T" label={_("Terabytes (T)")} />
-                                <FormSelectOption value="iec" label={_("IEC (KiB, MiB)")} />
-                                <FormSelectOption value="si" label={_("SI (kB, MB)")} />
-                            </FormSelect>
-                        </div>
+                        <LabelledSelect id="cta-units" label={_("Units")} value={view.units} onChange={units => onChange({ units })}
+                                        options={[
+                                            ["auto", _("Automatic (K, M, G)")], ["exact", _("Exact bytes")],
+                                            ["K", _("Kilobytes (K)")], ["M", _("Megabytes (M)")], ["G", _("Gigabytes (G)")],
+                                            ["T", _("Terabytes (T)")], ["iec", _("IEC (KiB, MiB)")], ["si", _("SI (kB, MB)")],
+                                        ] as const} />
                     </ToolbarItem>
                     <ToolbarItem>
-                        <div>
-                            <label htmlFor="cta-rate" className="cta-toolbar-label">{_("Rates")}</label>
-                            <FormSelect id="cta-rate" value={view.rate} onChange={(_e, rate) => onChange({ rate: rate as RateUnit })}>
-                                <FormSelectOption value="bits" label={_("bits/s")} />
-                                <FormSelectOption value="bytes" label={_("bytes/s")} />
-                            </FormSelect>
-                        </div>
+                        <LabelledSelect id="cta-rate" label={_("Rates")} value={view.rate} onChange={rate => onChange({ rate })}
+                                        options={[["bits", _("bits/s")], ["bytes", _("bytes/s")]] as const} />
                     </ToolbarItem>
                 </ToolbarGroup>
             </ToolbarContent>
