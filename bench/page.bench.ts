@@ -43,6 +43,8 @@ interface Target {
     started(page: Page): Promise<void>;
     /** Resolves when the page shows what a person came for. */
     ready(page: Page): Promise<void>;
+    /** The bytes of store files the page says it read (our page only). */
+    bytesRead?(page: Page): Promise<number>;
 }
 
 const ours: Target = {
@@ -55,6 +57,9 @@ const ours: Target = {
         // Rows exist only once the store was read, aggregated and rendered.
         await page.frameLocator(PAGE_FRAME).locator('[aria-label="Traffic totals"] tr[data-counter]').first()
                 .waitFor({ timeout: TIMEOUT_MS });
+    },
+    async bytesRead(page) {
+        return Number(await page.frameLocator(PAGE_FRAME).locator(".cta-totals-card").getAttribute("data-bytes-read"));
     },
 };
 
@@ -80,6 +85,7 @@ interface Sample {
     ms: number;
     startedMs: number;
     socketBytes: number;
+    pageBytes: number;
 }
 
 async function navigate(context: BrowserContext, target: Target): Promise<Sample> {
@@ -96,7 +102,8 @@ async function navigate(context: BrowserContext, target: Target): Promise<Sample
             target.started(page).then(() => { startedMs = performance.now() - started }),
             target.ready(page),
         ]);
-        return { ms: performance.now() - started, startedMs, socketBytes };
+        const ms = performance.now() - started;
+        return { ms, startedMs, socketBytes, pageBytes: await target.bytesRead?.(page) ?? NaN };
     } finally {
         await page.close();
     }
@@ -210,7 +217,7 @@ async function main(): Promise<void> {
         console.log(`  read plan: ${planned.files} of ${planned.storeFiles} files, ${mb(planned.bytes)} of ${mb(planned.storeBytes)} in the store`);
         console.log(`  WebSocket, received during the navigation (median, shell included): Traffic Accounting ${mb(median(times.get(ours)?.cold.map(s => s.socketBytes) ?? []))}, ` +
             `Overview ${mb(median(times.get(overview)?.cold.map(s => s.socketBytes) ?? []))}`);
-        console.log("  (the page does not expose the bytes it read; the plan is computed here with the engine's planRead on the helper's `files --json`)");
+        console.log(`  the page's own count (data-bytes-read on its totals card): ${mb(median(times.get(ours)?.cold.map(s => s.pageBytes) ?? []))}`);
     } finally {
         await browser?.close();
         await cockpit?.stop();
