@@ -21,10 +21,6 @@ export class HelperError extends Error {
         super(message);
     }
 
-    /** The session may not use superuser (not an admin, or administrative access is off). */
-    get accessDenied(): boolean {
-        return this.problem === "access-denied" || this.problem === "not-authorized" || this.exitStatus === 4;
-    }
 }
 
 function toHelperError(error: CockpitError): HelperError {
