@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Reads the store without privileges: the file listing comes from `cta-helper files --json`,
-// the files themselves through cockpit.file, a few at a time, each fed to the engine's reader
-// as soon as it arrives. Progress is reported in bytes.
+// Reads the store without privileges: the file listing comes from one `find`, the files
+// themselves through cockpit.file, a few at a time, each fed to the engine's reader as soon as
+// it arrives. Progress is reported in bytes.
 import { cockpit } from "./cockpit.ts";
 import { hostPaths, INSTALLED_STORE } from "./helper.ts";
 import { StoreReader, type ReadOptions, type StoreReadResult } from "../engine/store-reader.ts";
