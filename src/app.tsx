@@ -17,7 +17,7 @@ import { compileFilter } from "./engine/filter.ts";
 import { formatBytes } from "./engine/quantity.ts";
 import { totalsFor } from "./engine/totals.ts";
 import { toColumns, sumColumns } from "./engine/series.ts";
-import { billedBitsPerSecond } from "./engine/costs.ts";
+import { applyCosts, billedBitsPerSecond } from "./engine/costs.ts";
 import { percentile95 } from "./engine/series.ts";
 import { buildReport, type Report } from "./engine/reports/report.ts";
 import { parseConfig, type ParsedConfig } from "./config-model.ts";
@@ -124,28 +124,42 @@ export function App() {
     const quantity = useMemo(() => quantityOptions(view.units, locale), [view.units, locale]);
     const totals = useMemo(() => (data ? totalsFor(data.result, 0, filter.ok ? filter.filter : undefined) : null), [data, filter]);
 
-    const chargedP95 = useMemo(() => {
-        if (!data?.result.series || !totals || !needFiveMinutes || data.interval !== "5m")
-            return undefined;
-        const columns = toColumns(data.result.series, totals.rows.map(r => r.index), "bytes-per-second");
-        return billedBitsPerSecond(percentile95(sumColumns(columns.ys, columns.x.length)));
-    }, [data, totals, needFiveMinutes]);
+    // 95th-percentile billing: the rate of the charged rules together, from 5-minute samples.
+    // Without 5-minute samples (a timeframe too long to draw at that interval) there is no
+    // honest figure, and the report then shows no cost at all rather than a cost of zero.
+    const percentileBilling = useMemo(() => {
+        if (!needFiveMinutes || !data || !totals || !plan)
+            return null;
+        if (!data.result.series || data.interval !== "5m")
+            return { ok: false as const };
+        const groups = config?.parsed.settings.groups ?? [];
+        const charged = new Set(applyCosts(totals.rows, groups, plan).groups.flatMap(g => g.rows.filter(r => r.charged).map(r => r.row.index)));
+        const columns = toColumns(data.result.series, [...charged], "bytes-per-second");
+        const fromHourlyData = data.result.files.some(f => f.tier !== "detail");
+        return { ok: true as const, bitsPerSecond: billedBitsPerSecond(percentile95(sumColumns(columns.ys, columns.x.length))), fromHourlyData };
+    }, [data, totals, needFiveMinutes, plan, config]);
 
     const report: Report | null = useMemo(() => {
         if (!data || !totals)
             return null;
-        return buildReport({
+        const percentileUnknown = percentileBilling !== null && !percentileBilling.ok;
+        const built = buildReport({
             host: host || "localhost",
             generatedAt: Math.floor(Date.now() / 1000),
             locale,
             timeframe: data.timeframe,
             totals,
             groups: config?.parsed.settings.groups ?? [],
-            plan,
+            plan: percentileUnknown ? null : plan,
             quantity,
-            ...(chargedP95 === undefined ? {} : { percentile95BitsPerSecond: chargedP95 }),
+            ...(percentileBilling?.ok ? { percentile95BitsPerSecond: percentileBilling.bitsPerSecond } : {}),
         });
-    }, [data, totals, host, locale, config, plan, quantity, chargedP95]);
+        if (percentileUnknown)
+            built.notes.push(_("No cost is shown: 95th-percentile billing needs 5-minute samples, and this timeframe is too long to take them. Choose a billing cycle or a shorter timeframe."));
+        else if (percentileBilling?.ok && percentileBilling.fromHourlyData)
+            built.notes.push(_("Part of this timeframe is stored as hourly totals only: its 5-minute rates are hourly averages, so the 95th percentile may be lower than the real one."));
+        return built;
+    }, [data, totals, host, locale, config, plan, quantity, percentileBilling]);
 
     const graph = useMemo(() => {
         if (!data?.result.series || !totals)
