@@ -135,7 +135,8 @@ export function App() {
         const groups = config?.parsed.settings.groups ?? [];
         const charged = new Set(applyCosts(totals.rows, groups, plan).groups.flatMap(g => g.rows.filter(r => r.charged).map(r => r.row.index)));
         const columns = toColumns(data.result.series, [...charged], "bytes-per-second");
-        const fromHourlyData = data.result.files.some(f => f.tier !== "detail");
+        // Tiers move by age: when the oldest data in the timeframe is in detail, all of it is.
+        const fromHourlyData = totals.startEdge.tier !== null && totals.startEdge.tier !== "detail";
         return { ok: true as const, bitsPerSecond: billedBitsPerSecond(percentile95(sumColumns(columns.ys, columns.x.length))), fromHourlyData };
     }, [data, totals, needFiveMinutes, plan, config]);
 
