@@ -7,7 +7,7 @@ import {
     Alert, AlertActionCloseButton, AlertGroup, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Content, Flex,
     FlexItem, PageSection, Spinner, TextInput, Title, Tooltip,
 } from "./pf.ts";
-import { _, format, userLocale } from "./host/i18n.ts";
+import { _, format, ngettext, userLocale } from "./host/i18n.ts";
 import { useViewState } from "./host/location.ts";
 import { useAdminAccess, type AdminAccess } from "./host/privileges.ts";
 import { helperStatus, hostName, type HelperStatus } from "./host/status.ts";
@@ -19,7 +19,7 @@ import { totalsFor } from "./engine/totals.ts";
 import { toColumns, sumColumns } from "./engine/series.ts";
 import { applyCosts, billedBitsPerSecond } from "./engine/costs.ts";
 import { percentile95 } from "./engine/series.ts";
-import { buildReport, type Report } from "./engine/reports/report.ts";
+import { buildReport, type Report, type ReportNote } from "./engine/reports/report.ts";
 import { parseConfig, type ParsedConfig } from "./config-model.ts";
 import { useTrafficData, type TrafficData } from "./traffic-data.ts";
 import { quantityOptions, type GraphInterval, type ViewState } from "./view-state.ts";
@@ -66,6 +66,23 @@ function AdminButton({ access, onClick, children, variant = "secondary", isLoadi
         <Button variant={variant} onClick={onClick} isAriaDisabled={reason !== null} isLoading={isLoading}>{children}</Button>
     );
     return reason ? <Tooltip content={reason}>{button}</Tooltip> : button;
+}
+
+/** The engine's report notes in the user's language (exports keep the engine's English). */
+function noteInUserLanguage(note: ReportNote): string {
+    switch (note.code) {
+    case "store-error":
+        return format(_("The store could not be read: $0"), note.message);
+    case "corrupt-lines":
+        return format(ngettext("$0 damaged line in the store was skipped: the totals are incomplete.",
+                               "$0 damaged lines in the store were skipped: the totals are incomplete.", note.count), String(note.count));
+    case "start-inside-interval":
+        return format(_("The start of the timeframe falls inside a stored interval: up to $0 s before it are counted."), String(note.seconds));
+    case "end-inside-interval":
+        return format(_("The end of the timeframe falls inside a stored interval: up to $0 s before it are not counted."), String(note.seconds));
+    case "rounding":
+        return _("Costs of rows and groups are each rounded from exact amounts; the total is rounded once from the exact total.");
+    }
 }
 
 function percentileBasis(interval: Exclude<GraphInterval, "auto">): string {
@@ -155,6 +172,7 @@ export function App() {
             quantity,
             ...(percentileBilling?.ok ? { percentile95BitsPerSecond: percentileBilling.bitsPerSecond } : {}),
         });
+        // The page's own notes go into the exports as well, in the words the page shows.
         if (percentileUnknown)
             built.notes.push(_("No cost is shown: 95th-percentile billing needs 5-minute samples, and this timeframe is too long to take them. Choose a billing cycle or a shorter timeframe."));
         else if (percentileBilling?.ok && percentileBilling.fromHourlyData)
@@ -285,7 +303,11 @@ export function App() {
                                                    sort={view.sort} descending={view.descending}
                                                    onSort={(sort, descending) => setView({ sort, descending })} />}
                                 {report.notes.length > 0 &&
-                                    <ul className="cta-notes">{report.notes.map(n => <li key={n}>{n}</li>)}</ul>}
+                                    <ul className="cta-notes">
+                                        {/* The engine's notes come first in report.notes; the page's own follow. */}
+                                        {[...report.noteList.map(noteInUserLanguage), ...report.notes.slice(report.noteList.length)]
+                                                .map(n => <li key={n}>{n}</li>)}
+                                    </ul>}
                             </CardBody>
                         </Card>
                     </>}

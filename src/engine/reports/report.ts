@@ -52,6 +52,32 @@ export interface Report {
     quantity: QuantityOptions;
     /** Things the reader must know: skipped corrupt lines, inexact edges, store errors. */
     notes: string[];
+    /** The same notes as values, for a page that words them in the user's language. */
+    noteList: ReportNote[];
+}
+
+/** Something the reader of a report must know, as a value (see noteText for the words). */
+export type ReportNote =
+    | { code: "store-error"; message: string }
+    | { code: "corrupt-lines"; count: number }
+    | { code: "start-inside-interval"; seconds: number }
+    | { code: "end-inside-interval"; seconds: number }
+    | { code: "rounding" };
+
+/** A note in the words of the exported reports (English). */
+export function noteText(note: ReportNote): string {
+    switch (note.code) {
+    case "store-error":
+        return `The store could not be read: ${note.message}`;
+    case "corrupt-lines":
+        return `${note.count} corrupt line(s) in the store were skipped: the totals are incomplete.`;
+    case "start-inside-interval":
+        return `The start of the timeframe falls inside a stored interval: up to ${note.seconds} s before it are counted.`;
+    case "end-inside-interval":
+        return `The end of the timeframe falls inside a stored interval: up to ${note.seconds} s before it are not counted.`;
+    case "rounding":
+        return "Costs of rows and groups are each rounded from exact amounts; the total is rounded once from the exact total.";
+    }
 }
 
 export interface ReportInput {
@@ -95,18 +121,19 @@ export function buildReport(input: ReportInput): Report {
             costMinor: round(c.cost, currency),
         })),
     }));
-    const notes: string[] = [];
+    const noteList: ReportNote[] = [];
     if (totals.error !== null)
-        notes.push(`The store could not be read: ${totals.error}`);
+        noteList.push({ code: "store-error", message: totals.error });
     if (totals.corruptCount > 0)
-        notes.push(`${totals.corruptCount} corrupt line(s) in the store were skipped: the totals are incomplete.`);
+        noteList.push({ code: "corrupt-lines", count: totals.corruptCount });
     const zone = input.timeframe.zone;
     if (totals.startEdge.inexactSeconds > 0)
-        notes.push(`The start of the timeframe falls inside a stored interval: up to ${totals.startEdge.inexactSeconds} s before it are counted.`);
+        noteList.push({ code: "start-inside-interval", seconds: totals.startEdge.inexactSeconds });
     if (totals.endEdge.inexactSeconds > 0)
-        notes.push(`The end of the timeframe falls inside a stored interval: up to ${totals.endEdge.inexactSeconds} s before it are not counted.`);
+        noteList.push({ code: "end-inside-interval", seconds: totals.endEdge.inexactSeconds });
     if (plan !== null && costs.groups.some(g => g.rows.some(r => r.charged)) && groups.some(g => g.costMinor !== null))
-        notes.push("Costs of rows and groups are each rounded from exact amounts; the total is rounded once from the exact total.");
+        noteList.push({ code: "rounding" });
+    const notes = noteList.map(noteText);
     return {
         title: input.title ?? "IP traffic",
         host: input.host,
@@ -122,6 +149,7 @@ export function buildReport(input: ReportInput): Report {
         percentile95BitsPerSecond: costs.percentile95BitsPerSecond,
         quantity: input.quantity ?? { style: "iec", decimals: 1 },
         notes,
+        noteList,
     };
 }
 
