@@ -28,7 +28,6 @@ export type TrafficState =
     | { state: "failed"; message: string; previous: TrafficData | null };
 
 const MAX_POINTS = 10_000;
-const STEP: Record<Exclude<GraphInterval, "auto" | "week" | "month">, number> = { "5m": 300, hour: 3600, day: 86400 };
 const ROUGH_SECONDS: Record<Exclude<GraphInterval, "auto">, number> = {
     "5m": 300, hour: 3600, day: 86400, week: 7 * 86400, month: 30 * 86400,
 };
@@ -46,10 +45,9 @@ export function graphInterval(choice: GraphInterval, seconds: number): Exclude<G
     return seconds / ROUGH_SECONDS.week <= MAX_POINTS ? "week" : "month";
 }
 
+/** Five-minute buckets are fixed steps; hours, days, weeks and months follow the local calendar. */
 function seriesEdges(range: { from: number; to: number }, interval: Exclude<GraphInterval, "auto">, zone: string): Float64Array {
-    if (interval === "5m" || interval === "hour" || interval === "day")
-        return interval === "5m" ? fixedEdges(range.from, range.to, STEP[interval]) : calendarEdges(range.from, range.to, interval, zone);
-    return calendarEdges(range.from, range.to, interval, zone);
+    return interval === "5m" ? fixedEdges(range.from, range.to, 300) : calendarEdges(range.from, range.to, interval, zone);
 }
 
 export function browserZone(): string {
@@ -82,11 +80,9 @@ export function useTrafficData(timeframeText: string, intervalChoice: GraphInter
                         if (!cancelled)
                             setState(s => ({ state: "loading", timeframe, progress, previous: previous(s) }));
                     })
-                .then(({ result, listing }) => {
+                .then(({ result, listing, bytesRead }) => {
                     if (cancelled)
                         return;
-                    // File sizes in bytes, as listed by the helper (the reader counts characters).
-                    const bytesRead = listing.files.filter(f => result.files.some(r => r.file === f.file)).reduce((sum, f) => sum + f.size, 0);
                     setState({
                         state: "ready",
                         data: { timeframe, graphRange, interval, result, listing, bytesRead, readMs: performance.now() - started },

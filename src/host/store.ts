@@ -10,7 +10,7 @@ import type { PlannedFile, StoreFile } from "../engine/read-plan.ts";
 /** The store's files: name relative to the store ("detail/2025-11-21.cta") and size in bytes. */
 export interface StoreListing {
     store: string;
-    files: { file: string; size: number }[];
+    files: StoreFile[];
 }
 
 /**
@@ -18,7 +18,7 @@ export interface StoreListing {
  * path of every view, and a Python start costs more than the whole listing. Which names are
  * store files is the engine's decision (classifyFile); this only reports what is there.
  */
-export async function listStoreFiles(): Promise<{ store: string; files: StoreFile[]; report: StoreListing }> {
+export async function listStoreFiles(): Promise<StoreListing> {
     // The store comes from the same environment as hostPaths(), resolved here too, so that the
     // listing does not wait for that first round trip.
     const script = 'cd "${CTA_STORE:-$1}" 2>/dev/null || exit 0; find detail hourly daily -maxdepth 1 -type f -name "*.cta" -printf "%p\\t%s\\n" 2>/dev/null; exit 0';
@@ -27,10 +27,10 @@ export async function listStoreFiles(): Promise<{ store: string; files: StoreFil
         hostPaths(),
     ]);
     const files = output.split("\n").filter(line => line !== "").map(line => {
-        const [file = "", size = "0"] = line.split("\t");
-        return { file, size: Number(size) };
+        const [name = "", size = "0"] = line.split("\t");
+        return { name, size: Number(size) };
     });
-    return { store, files: files.map(f => ({ name: f.file, size: f.size })), report: { store, files } };
+    return { store, files };
 }
 
 export interface ReadProgress {
@@ -95,11 +95,13 @@ export async function readStore(plan: PlannedFile[], options: ReadOptions,
 
 /** Lists, plans and reads; starts over once if the store changed under the read. */
 export async function listAndRead(planFor: (files: StoreFile[]) => PlannedFile[], options: ReadOptions,
-                                  onProgress?: (progress: ReadProgress) => void): Promise<{ result: StoreReadResult; listing: StoreListing }> {
+                                  onProgress?: (progress: ReadProgress) => void): Promise<{ result: StoreReadResult; listing: StoreListing; bytesRead: number }> {
     for (let attempt = 0; ; attempt++) {
-        const { files, report } = await listStoreFiles();
+        const listing = await listStoreFiles();
+        const plan = planFor(listing.files);
         try {
-            return { result: await readStore(planFor(files), options, onProgress), listing: report };
+            const result = await readStore(plan, options, onProgress);
+            return { result, listing, bytesRead: plan.reduce((sum, f) => sum + f.size, 0) };
         } catch (error) {
             if (!(error instanceof StoreChangedError) || attempt > 0)
                 throw error;
