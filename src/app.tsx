@@ -222,6 +222,9 @@ export function App() {
         ? `${shownTimeframe.phrase ? `${shownTimeframe.phrase}: ` : ""}${formatTime(shownTimeframe.from)} – ${formatTime(shownTimeframe.to)}`
         : null;
     const storeEmpty = data !== null && data.listing.files.length === 0;
+    // A file the engine cannot read (another format version, a damaged compressed file) leaves
+    // no totals at all rather than silently low ones: say so instead of drawing empty results.
+    const storeError = data?.result.error ?? null;
     const now = Math.floor(Date.now() / 1000);
 
     return (
@@ -273,9 +276,11 @@ export function App() {
                 </Card>
                 {traffic.state === "failed" &&
                     <Alert isInline variant="danger" title={_("The traffic data could not be read")}>{traffic.message}</Alert>}
+                {storeError !== null &&
+                    <Alert isInline variant="danger" title={_("The store could not be read")}>{storeError}</Alert>}
                 {traffic.state === "loading" && <LoadingProgress progress={traffic.progress} />}
                 {storeEmpty && traffic.state === "ready" && <Card><CardBody><EmptyStore hasCollected={status?.last_collection != null} /></CardBody></Card>}
-                {!storeEmpty && data && graph && report &&
+                {!storeEmpty && storeError === null && data && graph && report &&
                     <>
                         <Card className="cta-card">
                             <CardHeader>

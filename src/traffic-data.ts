@@ -54,45 +54,111 @@ export function browserZone(): string {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
 
+type ReadOutcome = Awaited<ReturnType<typeof listAndRead>>;
+
+/** One read of the store for a view, with its progress for whoever listens. */
+interface StartedRead {
+    key: string;
+    startedAt: number;
+    timeframe: Timeframe;
+    graphRange: { from: number; to: number };
+    interval: Exclude<GraphInterval, "auto">;
+    outcome: Promise<ReadOutcome>;
+    progress: ReadProgress | null;
+    onProgress: ((progress: ReadProgress) => void) | null;
+}
+
+function readKey(timeframeText: string, intervalChoice: GraphInterval): string {
+    return JSON.stringify([timeframeText, intervalChoice, browserZone()]);
+}
+
+/** Resolves the timeframe and starts listing and reading; a bad timeframe is returned as is. */
+function startRead(timeframeText: string, intervalChoice: GraphInterval): StartedRead | TimeframeError {
+    const zone = browserZone();
+    const now = Math.floor(Date.now() / 1000);
+    const parsed = parseTimeframe(timeframeInput(timeframeText), { now, zone });
+    if (!parsed.ok)
+        return parsed;
+    const timeframe = parsed.timeframe;
+    const clamped = clampToNow(timeframe, now);
+    const graphRange = { from: clamped.from, to: Math.max(clamped.to, clamped.from + 300) };
+    const interval = graphInterval(intervalChoice, graphRange.to - graphRange.from);
+    const read: StartedRead = {
+        key: readKey(timeframeText, intervalChoice), startedAt: performance.now(), timeframe, graphRange, interval,
+        outcome: Promise.resolve() as unknown as Promise<ReadOutcome>, progress: null, onProgress: null,
+    };
+    read.outcome = listAndRead(files => planRead(files, timeframe, zone).files,
+                               { windows: [{ from: timeframe.from, to: timeframe.to }], seriesEdges: seriesEdges(graphRange, interval, zone) },
+                               progress => {
+                                   read.progress = progress;
+                                   read.onProgress?.(progress);
+                               });
+    return read;
+}
+
+// The read started by the entry point while the page's code and first render were still being
+// evaluated: the channel works while the browser is busy, so the numbers arrive sooner.
+let earlyRead: StartedRead | null = null;
+const EARLY_READ_MAX_AGE_MS = 10_000;
+const PROGRESS_EVERY_MS = 250;
+
+/** Starts reading the view of the URL before the page is rendered (called once, at load). */
+export function startEarlyRead(timeframeText: string, intervalChoice: GraphInterval): void {
+    const read = startRead(timeframeText, intervalChoice);
+    if ("ok" in read)
+        return;
+    earlyRead = read;
+    // A failure here is reported by the render that takes this read over.
+    read.outcome.catch(() => undefined);
+}
+
+/** The early read, if it is for this view and recent; it can be taken once. */
+function takeEarlyRead(timeframeText: string, intervalChoice: GraphInterval): StartedRead | null {
+    const read = earlyRead;
+    earlyRead = null;
+    if (read && read.key === readKey(timeframeText, intervalChoice) && performance.now() - read.startedAt < EARLY_READ_MAX_AGE_MS)
+        return read;
+    return null;
+}
+
 /** Reads the store for a timeframe text; `reload` changes force a fresh read of the same view. */
 export function useTrafficData(timeframeText: string, intervalChoice: GraphInterval, reload: number): TrafficState {
     const [state, setState] = useState<TrafficState>({ state: "loading", timeframe: null, progress: null, previous: null });
 
     useEffect(() => {
         let cancelled = false;
-        const zone = browserZone();
-        const now = Math.floor(Date.now() / 1000);
         const previous = (s: TrafficState) => (s.state === "ready" ? s.data : s.previous);
-        const parsed = parseTimeframe(timeframeInput(timeframeText), { now, zone });
-        if (!parsed.ok) {
-            setState(s => ({ state: "bad-timeframe", error: parsed, previous: previous(s) }));
+        const read = takeEarlyRead(timeframeText, intervalChoice) ?? startRead(timeframeText, intervalChoice);
+        if ("ok" in read) {
+            setState(s => ({ state: "bad-timeframe", error: read, previous: previous(s) }));
             return;
         }
-        const timeframe = parsed.timeframe;
-        const clamped = clampToNow(timeframe, now);
-        const graphRange = { from: clamped.from, to: Math.max(clamped.to, clamped.from + 300) };
-        const interval = graphInterval(intervalChoice, graphRange.to - graphRange.from);
-        setState(s => ({ state: "loading", timeframe, progress: null, previous: previous(s) }));
-        const started = performance.now();
-        listAndRead(files => planRead(files, timeframe, zone).files,
-                    { windows: [{ from: timeframe.from, to: timeframe.to }], seriesEdges: seriesEdges(graphRange, interval, zone) },
-                    progress => {
-                        if (!cancelled)
-                            setState(s => ({ state: "loading", timeframe, progress, previous: previous(s) }));
-                    })
-                .then(({ result, listing, bytesRead }) => {
-                    if (cancelled)
-                        return;
-                    setState({
-                        state: "ready",
-                        data: { timeframe, graphRange, interval, result, listing, bytesRead, readMs: performance.now() - started },
-                    });
-                }, (error: unknown) => {
-                    if (!cancelled)
-                        setState(s => ({ state: "failed", message: error instanceof Error ? error.message : String(error), previous: previous(s) }));
-                });
+        const { timeframe, graphRange, interval } = read;
+        setState(s => ({ state: "loading", timeframe, progress: read.progress, previous: previous(s) }));
+        // Progress is for reads a person waits for: a render per file would slow a short read down.
+        let shownAt = read.startedAt;
+        read.onProgress = progress => {
+            const now = performance.now();
+            if (cancelled || now - shownAt < PROGRESS_EVERY_MS)
+                return;
+            shownAt = now;
+            setState(s => ({ state: "loading", timeframe, progress, previous: previous(s) }));
+        };
+        read.outcome.then(({ result, listing, bytesRead }) => {
+            if (cancelled)
+                return;
+            performance.mark("cta:data-ready");
+            setState({
+                state: "ready",
+                data: { timeframe, graphRange, interval, result, listing, bytesRead, readMs: performance.now() - read.startedAt },
+            });
+        }, (error: unknown) => {
+            if (!cancelled)
+                setState(s => ({ state: "failed", message: error instanceof Error ? error.message : String(error), previous: previous(s) }));
+        });
         return () => {
             cancelled = true;
+            read.onProgress = null;
         };
     }, [timeframeText, intervalChoice, reload]);
 

@@ -9,6 +9,7 @@ import {
 } from "../pf.ts";
 import { _, format, userLocale } from "../host/i18n.ts";
 import { formatBytes } from "../engine/quantity.ts";
+import { numberFormat } from "../engine/number-format.ts";
 import { runHelperJson } from "../host/helper.ts";
 import type { HelperStatus } from "../host/status.ts";
 
@@ -154,7 +155,7 @@ export function CompactDialog({ status, retentionDays, formatTime, onClose }: Co
 }
 
 function count(n: number): string {
-    return new Intl.NumberFormat(userLocale()).format(n);
+    return numberFormat(userLocale()).format(n);
 }
 
 function formatSize(bytes: number): string {

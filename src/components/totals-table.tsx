@@ -3,11 +3,17 @@
 // (free of charge, charged services, other traffic) with subtotals and a grand total, as iam's
 // report lays them out. Sorting works inside each group; the checkboxes choose what the graph
 // draws. Names are untrusted and rendered as text only.
-import { useMemo } from "react";
-import { Table, Tbody, Td, Th, Thead, Tr } from "../pf.ts";
+//
+// The header uses PatternFly's Th (sorting, select all). The body rows are plain elements with
+// PatternFly's table classes: PatternFly's Td merges props and measures itself for truncation
+// in an effect, per cell, which for a thousand cells is most of the time the table takes to
+// appear. The rows are memoized, so ticking one checkbox re-renders one row.
+import { memo, useCallback, useMemo, type ReactNode } from "react";
+import { Table, Th, Thead, Tr } from "../pf.ts";
 import { _, format } from "../host/i18n.ts";
 import { formatBytes, type QuantityOptions } from "../engine/quantity.ts";
 import { formatMoney } from "../engine/money.ts";
+import { numberFormat } from "../engine/number-format.ts";
 import type { Report, ReportGroup, ReportRow } from "../engine/reports/report.ts";
 import type { SortColumn } from "../view-state.ts";
 
@@ -48,6 +54,57 @@ function groupKindLabel(group: ReportGroup): string {
     }
 }
 
+const TD = "pf-v6-c-table__td";
+const NUMBER_TD = `${TD} cta-number`;
+
+interface RowProps {
+    row: ReportRow;
+    selected: boolean;
+    inputId: string;
+    traffic: string;
+    packets: string;
+    /** The row's cost, "free" for a rule free of charge, null without a cost plan. */
+    cost: string | "free" | null;
+    onToggle: (key: string, on: boolean) => void;
+}
+
+const TotalsRow = memo(function TotalsRow({ row, selected, inputId, traffic, packets, cost, onToggle }: RowProps) {
+    return (
+        <tr className={selected ? "pf-v6-c-table__tr pf-m-selected" : "pf-v6-c-table__tr"} data-counter={row.counter}>
+            <td className={`${TD} pf-v6-c-table__check`}>
+                <div className="pf-v6-c-check pf-m-standalone">
+                    <input id={inputId} className="pf-v6-c-check__input" type="checkbox" checked={selected}
+                           aria-label={format(_("Draw $0 in the graph"), row.name)}
+                           onChange={event => onToggle(row.counter, event.currentTarget.checked)} />
+                </div>
+            </td>
+            <td className={TD} data-label={_("Rule")}>
+                <span className="cta-rule-name">{row.name}</span>
+                {row.description && <span className="cta-rule-where">{row.description}</span>}
+            </td>
+            <td className={NUMBER_TD} data-label={_("Traffic")}>{traffic}</td>
+            <td className={NUMBER_TD} data-label={_("Packets")}>{packets}</td>
+            {cost !== null &&
+                <td className={NUMBER_TD} data-label={_("Cost")}>{cost === "free" ? <span className="cta-free">{_("free")}</span> : cost}</td>}
+        </tr>
+    );
+});
+
+/** A subtotal or the grand total: the numbers of a group or of everything. */
+function SumRow({ className, label, traffic, packets, cost, testIds = false }: {
+    className: string; label: ReactNode; traffic: ReactNode; packets: ReactNode; cost: ReactNode | null; testIds?: boolean;
+}) {
+    return (
+        <tr className={`pf-v6-c-table__tr ${className}`}>
+            <td className={TD} />
+            <td className={TD}>{label}</td>
+            <td className={NUMBER_TD} data-testid={testIds ? "total-bytes" : undefined}>{traffic}</td>
+            <td className={NUMBER_TD} data-testid={testIds ? "total-packets" : undefined}>{packets}</td>
+            {cost !== null && <td className={NUMBER_TD} data-testid={testIds ? "total-cost" : undefined}>{cost}</td>}
+        </tr>
+    );
+}
+
 export function TotalsTable({ report, quantity, locale, selected, onSelect, sort, descending, onSort }: TotalsTableProps) {
     const groups = useMemo(() => report.groups.map(group => ({
         ...group,
@@ -55,17 +112,23 @@ export function TotalsTable({ report, quantity, locale, selected, onSelect, sort
     })), [report, sort, descending]);
 
     const bytes = (n: bigint) => formatBytes(n, quantity);
-    const packets = (n: bigint) => new Intl.NumberFormat(locale).format(n);
+    const packetFormat = numberFormat(locale);
+    const packets = (n: bigint) => packetFormat.format(n);
     const money = (minor: bigint | null) => (minor === null || report.currency === null ? "" : formatMoney(minor, report.currency, locale));
     const hasCosts = report.currency !== null;
     const allKeys = groups.flatMap(g => g.rows.map(r => r.counter));
     const chosen = new Set(selected);
-    const toggle = (key: string, on: boolean) => onSelect(on ? [...selected, key] : selected.filter(k => k !== key));
+    const toggle = useCallback((key: string, on: boolean) => {
+        if (on !== selected.includes(key))
+            onSelect(on ? [...selected, key] : selected.filter(k => k !== key));
+    }, [selected, onSelect]);
     const sortBy = (column: SortColumn) => ({
         sortBy: { index: COLUMNS.indexOf(sort), direction: descending ? "desc" as const : "asc" as const, defaultDirection: "desc" as const },
         onSort: (_event: unknown, _index: number, direction: "asc" | "desc") => onSort(column, direction === "desc"),
         columnIndex: COLUMNS.indexOf(column),
     });
+    const columns = hasCosts ? 5 : 4;
+    let rowNumber = 0;
 
     return (
         <Table aria-label={_("Traffic totals")} variant="compact" className="cta-totals" isStickyHeader>
@@ -82,49 +145,30 @@ export function TotalsTable({ report, quantity, locale, selected, onSelect, sort
                 </Tr>
             </Thead>
             {groups.map(group => (
-                <Tbody key={`${group.kind}:${group.name}`} className={`cta-group cta-group-${group.kind}`}>
+                <tbody key={`${group.kind}:${group.name}`} className={`pf-v6-c-table__tbody cta-group cta-group-${group.kind}`}>
                     {groups.length > 1 &&
-                        <Tr className="cta-group-header">
-                            <Td />
-                            <Td colSpan={hasCosts ? 4 : 3}>
+                        <tr className="pf-v6-c-table__tr cta-group-header">
+                            <td className={TD} />
+                            <td className={TD} colSpan={columns - 1}>
                                 <strong>{groupTitle(group)}</strong>
                                 {groupKindLabel(group) && <span className="cta-group-kind"> — {groupKindLabel(group)}</span>}
-                            </Td>
-                        </Tr>}
-                    {group.rows.map((row, rowIndex) => (
-                        <Tr key={row.counter} isRowSelected={chosen.has(row.counter)} data-counter={row.counter}>
-                            <Td select={{ rowIndex, onSelect: (_e, on) => toggle(row.counter, on), isSelected: chosen.has(row.counter) }} />
-                            <Td dataLabel={_("Rule")}>
-                                <span className="cta-rule-name">{row.name}</span>
-                                {row.description && <span className="cta-rule-where">{row.description}</span>}
-                            </Td>
-                            <Td dataLabel={_("Traffic")} className="cta-number">{bytes(row.bytes)}</Td>
-                            <Td dataLabel={_("Packets")} className="cta-number">{packets(row.packets)}</Td>
-                            {hasCosts &&
-                                <Td dataLabel={_("Cost")} className="cta-number">
-                                    {row.charged ? money(row.costMinor) : <span className="cta-free">{_("free")}</span>}
-                                </Td>}
-                        </Tr>
+                            </td>
+                        </tr>}
+                    {group.rows.map(row => (
+                        <TotalsRow key={row.counter} row={row} selected={chosen.has(row.counter)} inputId={`cta-select-${rowNumber++}`}
+                                   traffic={bytes(row.bytes)} packets={packets(row.packets)} onToggle={toggle}
+                                   cost={!hasCosts ? null : row.charged ? money(row.costMinor) : "free"} />
                     ))}
                     {groups.length > 1 &&
-                        <Tr className="cta-subtotal">
-                            <Td />
-                            <Td>{format(_("Subtotal: $0"), groupTitle(group))}</Td>
-                            <Td className="cta-number">{bytes(group.bytes)}</Td>
-                            <Td className="cta-number">{packets(group.packets)}</Td>
-                            {hasCosts && <Td className="cta-number">{money(group.costMinor)}</Td>}
-                        </Tr>}
-                </Tbody>
+                        <SumRow className="cta-subtotal" label={format(_("Subtotal: $0"), groupTitle(group))}
+                                traffic={bytes(group.bytes)} packets={packets(group.packets)} cost={hasCosts ? money(group.costMinor) : null} />}
+                </tbody>
             ))}
-            <Tbody className="cta-grand-total">
-                <Tr>
-                    <Td />
-                    <Td><strong>{_("Total")}</strong></Td>
-                    <Td className="cta-number" data-testid="total-bytes"><strong>{bytes(report.total.bytes)}</strong></Td>
-                    <Td className="cta-number" data-testid="total-packets"><strong>{packets(report.total.packets)}</strong></Td>
-                    {hasCosts && <Td className="cta-number" data-testid="total-cost"><strong>{money(report.total.costMinor)}</strong></Td>}
-                </Tr>
-            </Tbody>
+            <tbody className="pf-v6-c-table__tbody cta-grand-total">
+                <SumRow className="" label={<strong>{_("Total")}</strong>} testIds
+                        traffic={<strong>{bytes(report.total.bytes)}</strong>} packets={<strong>{packets(report.total.packets)}</strong>}
+                        cost={hasCosts ? <strong>{money(report.total.costMinor)}</strong> : null} />
+            </tbody>
         </Table>
     );
 }

@@ -118,19 +118,38 @@ function useThemeClass(): string {
     return theme;
 }
 
+/**
+ * False for the first frame after mounting: the graph is drawn after the rest of the page has
+ * been painted. Reading colours and sizes from CSS forces the browser to lay out the whole page
+ * first, and the totals need not wait for that.
+ */
+function useAfterFirstPaint(): boolean {
+    const [painted, setPainted] = useState(false);
+    useEffect(() => {
+        let timer = 0;
+        const frame = requestAnimationFrame(() => { timer = window.setTimeout(() => setPainted(true), 0) });
+        return () => {
+            cancelAnimationFrame(frame);
+            clearTimeout(timer);
+        };
+    }, []);
+    return painted;
+}
+
 export function TrafficGraph(props: TrafficGraphProps) {
     const container = useRef<HTMLDivElement>(null);
     const plot = useRef<uPlot | null>(null);
     const onZoom = useRef(props.onZoom);
     onZoom.current = props.onZoom;
     const theme = useThemeClass();
+    const painted = useAfterFirstPaint();
     // The theme is an input: uPlot paints on a canvas with colours read from CSS at creation.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    const derived = useMemo(() => derive(props), [props, theme]);
+    const derived = useMemo(() => (painted ? derive(props) : null), [props, theme, painted]);
 
     useEffect(() => {
         const element = container.current;
-        if (!element)
+        if (!element || !derived)
             return;
         const token = tokenReader();
         const axisColor = token("--pf-t--global--text--color--subtle", "#6a6e73");

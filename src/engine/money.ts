@@ -2,6 +2,8 @@
 // Exact money: non-negative rationals of BigInts for every intermediate step (a price per unit
 // may have more decimals than the currency), rounded once, half-up, to the currency's minor unit.
 
+import { numberFormat } from "./number-format.ts";
+
 /** n / d with d > 0. */
 export interface Rational {
     n: bigint;
@@ -64,7 +66,7 @@ export function roundToMinor(amount: Rational, minorDigits: number): bigint {
 
 /** The number of minor-unit digits of an ISO 4217 currency (EUR 2, JPY 0, BHD 3). */
 export function currencyDigits(currency: string): number {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** True when the runtime knows the currency code. */
@@ -90,7 +92,7 @@ export function formatMoney(minor: bigint, currency: string, locale?: string): s
     const abs = negative ? -minor : minor;
     const major = abs / scale;
     const frac = (abs % scale).toString().padStart(digits, "0");
-    const fmt = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    const fmt = numberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
     const parts = fmt.formatToParts(major);
     const out = parts.map(p => (p.type === "fraction" ? frac : p.value)).join("");
     return negative ? `-${out}` : out;

@@ -7,6 +7,8 @@
 // are available: `decimals` (default 0 for ipacsum style, 1 for IEC and SI) and `rounding`
 // ("truncate", ipacsum's default, or "half-up", the default of the other styles).
 
+import { numberFormat } from "./number-format.ts";
+
 export type QuantityStyle = "ipacsum" | "iec" | "si";
 /** "auto" picks the unit by the style's rule; "exact" is bytes; a number is a fixed power of the base. */
 export type QuantityUnit = "auto" | "exact" | 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -68,7 +70,7 @@ function decimalSign(locale: string | undefined): string {
     const key = locale ?? "";
     let s = separators.get(key);
     if (s === undefined) {
-        s = new Intl.NumberFormat(locale).formatToParts(1.5).find(p => p.type === "decimal")?.value ?? ".";
+        s = numberFormat(locale).formatToParts(1.5).find(p => p.type === "decimal")?.value ?? ".";
         separators.set(key, s);
     }
     return s;
@@ -90,7 +92,7 @@ export function formatDecimal(n: bigint, d: bigint, decimals: number, options: {
         scaled += 1n;
     const intPart = scaled / scale;
     const frac = scaled % scale;
-    const fmt = new Intl.NumberFormat(options.locale, { useGrouping: options.grouping ?? true, maximumFractionDigits: 0 });
+    const fmt = numberFormat(options.locale, { useGrouping: options.grouping ?? true, maximumFractionDigits: 0 });
     let out = fmt.format(intPart);
     if (decimals > 0)
         out += decimalSign(options.locale) + frac.toString().padStart(decimals, "0");
@@ -132,6 +134,6 @@ export function formatRate(perSecond: number, mode: "bytes" | "bits", locale?: s
         v /= b;
         k++;
     }
-    const fmt = new Intl.NumberFormat(locale, { maximumFractionDigits: v < 10 && k > 0 ? 2 : v < 100 && k > 0 ? 1 : 0 });
+    const fmt = numberFormat(locale, { maximumFractionDigits: v < 10 && k > 0 ? 2 : v < 100 && k > 0 ? 1 : 0 });
     return `${perSecond < 0 ? "-" : ""}${fmt.format(v)} ${labels[k]}`;
 }

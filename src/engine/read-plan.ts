@@ -20,6 +20,8 @@ export interface PlannedFile {
     size: number;
     /** The file's local period as written in its name: "2025-11-21", "2025-11" or "2025". */
     period: string;
+    /** A closed file, stored gzip-compressed (`.cta.gz`): its content is a plain store file. */
+    compressed: boolean;
 }
 
 export interface ReadPlan {
@@ -29,10 +31,12 @@ export interface ReadPlan {
     ignored: string[];
 }
 
+// A period may have a plain file (appended to) and a compressed one (closed, written whole):
+// both are store files and both are read.
 const NAME: Record<Tier, RegExp> = {
-    detail: /^detail\/([0-9]{4}-[0-9]{2}-[0-9]{2})\.cta$/,
-    hourly: /^hourly\/([0-9]{4}-[0-9]{2})\.cta$/,
-    daily: /^daily\/([0-9]{4})\.cta$/,
+    detail: /^detail\/([0-9]{4}-[0-9]{2}-[0-9]{2})\.cta(\.gz)?$/,
+    hourly: /^hourly\/([0-9]{4}-[0-9]{2})\.cta(\.gz)?$/,
+    daily: /^daily\/([0-9]{4})\.cta(\.gz)?$/,
 };
 
 function dateKey(t: number, zone: string): string {
@@ -41,11 +45,11 @@ function dateKey(t: number, zone: string): string {
 }
 
 /** Classifies a listed file; null when it is not a store file. */
-export function classifyFile(name: string): { tier: Tier; period: string } | null {
+export function classifyFile(name: string): { tier: Tier; period: string; compressed: boolean } | null {
     for (const tier of ["detail", "hourly", "daily"] as const) {
         const m = NAME[tier].exec(name);
         if (m)
-            return { tier, period: m[1] as string };
+            return { tier, period: m[1] as string, compressed: m[2] !== undefined };
     }
     return null;
 }
@@ -70,9 +74,10 @@ export function planRead(listing: StoreFile[], range: { from: number; to: number
         const len = c.period.length;
         if (c.period < first.slice(0, len) || c.period > last.slice(0, len))
             continue;
-        files.push({ name: f.name, tier: c.tier, size: f.size, period: c.period });
+        files.push({ name: f.name, tier: c.tier, size: f.size, period: c.period, compressed: c.compressed });
     }
     const rank: Record<Tier, number> = { daily: 0, hourly: 1, detail: 2 };
-    files.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0) || rank[a.tier] - rank[b.tier]);
+    files.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0) || rank[a.tier] - rank[b.tier] ||
+                         (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return { files, bytesToRead: files.reduce((s, f) => s + f.size, 0), ignored };
 }

@@ -50,7 +50,8 @@ export interface TornAppend {
 export interface FileError {
     file: string;
     line: number;
-    code: "version" | "header";
+    /** "damaged": a compressed file that did not decompress (found by whoever decompressed it). */
+    code: "version" | "header" | "damaged";
     message: string;
 }
 
@@ -248,6 +249,7 @@ export class StoreReader {
     skippedLines = 0;
     readonly torn: TornAppend[] = [];
     readonly errors: FileError[] = [];
+    private readonly corruptByFile = new Map<string, number>();
 
     constructor(options: ReadOptions = {}) {
         this.windows = (options.windows ?? []).map(w => ({ from: w.from, to: w.to }));
@@ -257,6 +259,14 @@ export class StoreReader {
 
     openFile(name: string): FileParser {
         return new FileParser(this, name);
+    }
+
+    /**
+     * A compressed store file could not be decompressed. Like an unknown version, it makes the
+     * whole read unusable: a total without that file's records would be silently low.
+     */
+    damagedFile(name: string, detail: string): void {
+        this.errors.push({ file: name, line: 0, code: "damaged", message: `${name}: damaged compressed file (${detail})` });
     }
 
     /** @internal */
@@ -275,6 +285,7 @@ export class StoreReader {
     /** @internal */
     addCorrupt(file: string, line: number, reason: string): void {
         this.corruptCount++;
+        this.corruptByFile.set(file, (this.corruptByFile.get(file) ?? 0) + 1);
         if (this.corrupt.length < this.maxCorruptListed)
             this.corrupt.push({ file, line, reason });
     }
@@ -347,16 +358,22 @@ export class StoreReader {
                     target[b] = (target[b] as number) + (row.data[b - row.offset] as number);
             });
         }
+        // A superseded file contributes nothing, its damaged or torn lines included: its data
+        // lives on, whole, in the file that names it.
+        const ignored = new Set(this.results.filter(r => r.summary.superseded).map(r => r.summary.file));
+        let corruptIgnored = 0;
+        for (const file of ignored)
+            corruptIgnored += this.corruptByFile.get(file) ?? 0;
         return {
             counters: this.counters,
             keys: this.keys,
             windows,
             series: this.edges ? { edges: this.edges, bytes: seriesBytes } : null,
             files: this.results.map(r => r.summary),
-            corrupt: this.corrupt,
-            corruptCount: this.corruptCount,
+            corrupt: ignored.size > 0 ? this.corrupt.filter(c => !ignored.has(c.file)) : this.corrupt,
+            corruptCount: this.corruptCount - corruptIgnored,
             skippedLines: this.skippedLines,
-            torn: this.torn,
+            torn: ignored.size > 0 ? this.torn.filter(t => !ignored.has(t.file)) : this.torn,
             errors: this.errors,
             error: fatal ? (this.errors[0] as FileError).message : null,
             oldest: Number.isFinite(oldest) ? oldest : null,
@@ -856,10 +873,17 @@ export class FileParser {
     }
 }
 
+/** A store file's content, or why a compressed one could not be decompressed. */
+export type StoreText = { name: string; text: string } | { name: string; damaged: string };
+
 /** Reads whole texts (the common case in tests and small stores). */
-export function readStoreTexts(files: Iterable<{ name: string; text: string }>, options: ReadOptions = {}): StoreReadResult {
+export function readStoreTexts(files: Iterable<StoreText>, options: ReadOptions = {}): StoreReadResult {
     const reader = new StoreReader(options);
     for (const f of files) {
+        if ("damaged" in f) {
+            reader.damagedFile(f.name, f.damaged);
+            continue;
+        }
         const p = reader.openFile(f.name);
         p.feed(f.text);
         p.end();

@@ -34,7 +34,8 @@ export interface FileOptions {
     superuser?: "require" | "try";
     syntax?: { parse(text: string): unknown; stringify(value: unknown): string };
     max_read_size?: number;
-    binary?: false;
+    /** true: content is a Uint8Array (the channel carries raw bytes). */
+    binary?: boolean;
 }
 
 /** file.read() fulfils with two values: the content (null when the file does not exist) and its tag. */
@@ -87,6 +88,7 @@ export interface Cockpit {
     readonly language: string;
     readonly location: CockpitLocation;
     readonly transport: { readonly host: string };
+    file(path: string, options: FileOptions & { binary: true }): CockpitFile<Uint8Array<ArrayBuffer>>;
     file(path: string, options?: FileOptions): CockpitFile;
     spawn(argv: string[], options?: SpawnOptions): SpawnProcess;
     dbus(name: string | null, options?: { bus?: "internal" | "system" | "session"; superuser?: "try" | "require" }): DBusClient;

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from "react";
 import { cockpit } from "./cockpit.ts";
 import { viewFromLocation, viewToLocation, type ViewState } from "../view-state.ts";
 
-function currentView(): ViewState {
+export function currentView(): ViewState {
     return viewFromLocation(cockpit.location.options);
 }
 

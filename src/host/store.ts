@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Reads the store without privileges: the file listing comes from one `find`, the files
 // themselves through cockpit.file, a few at a time, each fed to the engine's reader as soon as
-// it arrives. Progress is reported in bytes.
+// it arrives. Closed files are gzip-compressed (`.cta.gz`): they cross the channel as raw bytes,
+// about a third of their text, and the browser decompresses them. Progress is reported in bytes
+// on disk.
 import { cockpit } from "./cockpit.ts";
-import { hostPaths, INSTALLED_STORE } from "./helper.ts";
+import { INSTALLED_STORE } from "./helper.ts";
 import { StoreReader, type ReadOptions, type StoreReadResult } from "../engine/store-reader.ts";
 import type { PlannedFile, StoreFile } from "../engine/read-plan.ts";
 
@@ -15,21 +17,22 @@ export interface StoreListing {
 
 /**
  * Lists the store's data files with one `find`, not the helper: the listing is on the critical
- * path of every view, and a Python start costs more than the whole listing. Which names are
- * store files is the engine's decision (classifyFile); this only reports what is there.
+ * path of every view, and a Python start costs more than the whole listing. The first line is
+ * the store's directory (CTA_STORE or the installed one), so no second round trip is needed.
+ * Which names are store files is the engine's decision (classifyFile); this only reports what
+ * is there.
  */
 export async function listStoreFiles(): Promise<StoreListing> {
-    // The store comes from the same environment as hostPaths(), resolved here too, so that the
-    // listing does not wait for that first round trip.
-    const script = 'cd "${CTA_STORE:-$1}" 2>/dev/null || exit 0; find detail hourly daily -maxdepth 1 -type f -name "*.cta" -printf "%p\\t%s\\n" 2>/dev/null; exit 0';
-    const [output, { store }] = await Promise.all([
-        cockpit.spawn(["/bin/sh", "-c", script, "sh", INSTALLED_STORE], { err: "message" }),
-        hostPaths(),
-    ]);
-    const files = output.split("\n").filter(line => line !== "").map(line => {
+    performance.mark("cta:list-start");
+    const script = 'store="${CTA_STORE:-$1}"; printf "%s\\n" "$store"; cd "$store" 2>/dev/null || exit 0; ' +
+        'find detail hourly daily -maxdepth 1 -type f \\( -name "*.cta" -o -name "*.cta.gz" \\) -printf "%p\\t%s\\n" 2>/dev/null; exit 0';
+    const output = await cockpit.spawn(["/bin/sh", "-c", script, "sh", INSTALLED_STORE], { err: "message" });
+    const [store = INSTALLED_STORE, ...lines] = output.split("\n");
+    const files = lines.filter(line => line !== "").map(line => {
         const [name = "", size = "0"] = line.split("\t");
         return { name, size: Number(size) };
     });
+    performance.mark("cta:list-end");
     return { store, files };
 }
 
@@ -47,20 +50,63 @@ const MAX_FILE_SIZE = 512 * 1024 * 1024;
 /** A planned file vanished: a rotation or compaction moved its data while we read. */
 export class StoreChangedError extends Error {}
 
-function readText(path: string): Promise<string> {
-    const file = cockpit.file(path, { max_read_size: MAX_FILE_SIZE });
-    return new Promise<string>((resolve, reject) => {
+function readFile<T extends string | Uint8Array<ArrayBuffer>>(path: string, binary: T extends string ? false : true): Promise<T> {
+    const file = binary
+        ? cockpit.file(path, { max_read_size: MAX_FILE_SIZE, binary: true })
+        : cockpit.file(path, { max_read_size: MAX_FILE_SIZE });
+    return new Promise<T>((resolve, reject) => {
         file.read().then(content => {
             file.close();
             if (content === null)
                 reject(new StoreChangedError(`${path} disappeared while it was read`));
             else
-                resolve(content);
+                resolve(content as T);
         }, error => {
             file.close();
-            reject(new Error(`${path}: ${(error as { message?: string }).message ?? String(error)}`));
+            reject(new Error(`${path}: ${error.message ?? String(error)}`));
         });
     });
+}
+
+/**
+ * Feeds a compressed file to the reader as the browser decompresses it. A damaged stream is
+ * reported to the reader (which then gives no totals), not thrown: the message names the file.
+ */
+async function feedCompressed(reader: StoreReader, name: string, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
+    const parser = reader.openFile(name);
+    const text = new Blob([bytes]).stream()
+            .pipeThrough(new DecompressionStream("gzip"))
+            .pipeThrough(new TextDecoderStream());
+    const chunks = text.getReader();
+    try {
+        for (;;) {
+            const { done, value } = await chunks.read();
+            if (done)
+                break;
+            parser.feed(value);
+        }
+    } catch (error) {
+        reader.damagedFile(name, error instanceof Error ? error.message : String(error));
+        return;
+    }
+    parser.end();
+}
+
+async function readInto(reader: StoreReader, store: string, file: PlannedFile): Promise<void> {
+    const path = `${store}/${file.name}`;
+    performance.mark(`cta:read-start ${file.name}`);
+    if (file.compressed) {
+        const bytes = await readFile<Uint8Array<ArrayBuffer>>(path, true);
+        performance.mark(`cta:read-end ${file.name}`);
+        await feedCompressed(reader, file.name, bytes);
+    } else {
+        const text = await readFile<string>(path, false);
+        performance.mark(`cta:read-end ${file.name}`);
+        const parser = reader.openFile(file.name);
+        parser.feed(text);
+        parser.end();
+    }
+    performance.mark(`cta:parsed ${file.name}`);
 }
 
 /**
@@ -68,9 +114,8 @@ function readText(path: string): Promise<string> {
  * time (the channel's latency hides behind the transfer) and parsed in the order they arrive;
  * the reader does not depend on file order.
  */
-export async function readStore(plan: PlannedFile[], options: ReadOptions,
+export async function readStore(store: string, plan: PlannedFile[], options: ReadOptions,
                                 onProgress?: (progress: ReadProgress) => void): Promise<StoreReadResult> {
-    const { store } = await hostPaths();
     const reader = new StoreReader(options);
     const progress: ReadProgress = {
         bytesRead: 0, bytesTotal: plan.reduce((sum, f) => sum + f.size, 0), filesRead: 0, filesTotal: plan.length,
@@ -80,10 +125,7 @@ export async function readStore(plan: PlannedFile[], options: ReadOptions,
     const worker = async (): Promise<void> => {
         while (next < plan.length) {
             const file = plan[next++] as PlannedFile;
-            const text = await readText(`${store}/${file.name}`);
-            const parser = reader.openFile(file.name);
-            parser.feed(text);
-            parser.end();
+            await readInto(reader, store, file);
             progress.bytesRead += file.size;
             progress.filesRead++;
             onProgress?.({ ...progress });
@@ -100,7 +142,7 @@ export async function listAndRead(planFor: (files: StoreFile[]) => PlannedFile[]
         const listing = await listStoreFiles();
         const plan = planFor(listing.files);
         try {
-            const result = await readStore(plan, options, onProgress);
+            const result = await readStore(listing.store, plan, options, onProgress);
             return { result, listing, bytesRead: plan.reduce((sum, f) => sum + f.size, 0) };
         } catch (error) {
             if (!(error instanceof StoreChangedError) || attempt > 0)

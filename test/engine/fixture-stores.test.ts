@@ -4,7 +4,7 @@
 // and each window's exact totals.
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { STORES, storeFiles } from "./helpers.ts";
+import { STORES, storeEntries, storeFiles } from "./helpers.ts";
 import { join } from "node:path";
 import { readStoreChunks, readStoreTexts, StoreReader, StoreReadResult } from "../../src/engine/store-reader.ts";
 
@@ -38,7 +38,7 @@ test("the fixture stores are there", () => {
 describe.each(stores)("fixture store %s", name => {
     const dir = join(root, name);
     const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as Expected;
-    const files = storeFiles(dir);
+    const files = storeEntries(dir);
     const windows = expected.windows.map(w => ({ from: w.from, to: w.to }));
 
     test("whole texts", () => {
@@ -64,12 +64,17 @@ describe.each(stores)("fixture store %s", name => {
         for (const size of [1, 3, 17]) {
             const reader = new StoreReader({ windows });
             for (const f of files) {
+                if ("damaged" in f) {
+                    reader.damagedFile(f.name, f.damaged);
+                    continue;
+                }
                 const p = reader.openFile(f.name);
                 for (let i = 0; i < f.text.length; i += size)
                     p.feed(f.text.slice(i, i + size));
                 p.end();
             }
             const r = reader.finish();
+            expect(r.error).toEqual(whole.error);
             expect(r.torn).toEqual(whole.torn);
             expect(r.corrupt).toEqual(whole.corrupt);
             expected.windows.forEach((_w, i) => expect(totalsByKey(r, i)).toEqual(totalsByKey(whole, i)));

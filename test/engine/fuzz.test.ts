@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readStoreTexts, StoreReader, StoreReadResult } from "../../src/engine/store-reader.ts";
-import { prng, storeFiles, STORES } from "./helpers.ts";
+import { prng, readableStoreFiles, STORES } from "./helpers.ts";
 
 const WINDOWS = [{ from: 0, to: 2 ** 40 }, { from: 1763683200, to: 1763683200 + 86400 }];
 const ALPHABET = "0123456789 \n#cixabf-%ZZ\r\t\u00e9\u6d41";
@@ -30,10 +30,13 @@ const ops: Record<string, Op> = {
         return { text: t.slice(0, i) + pick([...ALPHABET], rnd) + t.slice(i), removesOnly: false };
     },
     truncate: (t, rnd) => ({ text: t.slice(0, Math.floor(rnd() * t.length)), removesOnly: true }),
+    // Deleting a line is not "removing only": without a block's data line the block takes the
+    // next line in its place, and without a block's `i` line the previous block can adopt the
+    // data lines of a torn append, so a deletion can bring data in.
     deleteLine: (t, rnd) => {
         const lines = t.split("\n");
         lines.splice(Math.floor(rnd() * lines.length), 1);
-        return { text: lines.join("\n"), removesOnly: true };
+        return { text: lines.join("\n"), removesOnly: false };
     },
     duplicateLine: (t, rnd) => {
         const lines = t.split("\n");
@@ -75,7 +78,11 @@ function totals(r: StoreReadResult, w: number): Map<string, [bigint, bigint]> {
 }
 
 const stores = readdirSync(STORES).filter(n => statSync(join(STORES, n)).isDirectory());
-const corpus = stores.map(name => ({ name, files: storeFiles(join(STORES, name)) })).filter(s => s.files.length > 0);
+// A store with a damaged compressed file has no text to mutate.
+const corpus = stores.flatMap(name => {
+    const files = readableStoreFiles(join(STORES, name));
+    return files && files.length > 0 ? [{ name, files }] : [];
+});
 
 const originals = new Map(corpus.map(s => [s.name, readStoreTexts(s.files, { windows: WINDOWS })]));
 
@@ -125,11 +132,11 @@ test("random mutations of the fixtures never throw and keep the counts consisten
         if (whole.error !== null)
             expect(totals(whole, 0).size).toBe(0);
 
-        // removing text can hide data but never create it (x lines aside: deleting one
-        // brings a superseded file back, so that store is left out of this check; and so can
-        // deleting the header of a file whose version the reader refused)
+        // cutting a file short can hide data but never create it (x lines aside: cutting one off
+        // brings a superseded file back, so stores with x lines are left out of this check; and
+        // so can cutting the header of a file whose version the reader refused)
         const original = originals.get(store.name) as StoreReadResult;
-        if (removesOnly && store.name !== "superseded" && whole.error === null && original.error === null) {
+        if (removesOnly && !store.files.some(f => /^x /m.test(f.text)) && whole.error === null && original.error === null) {
             for (const w of [0, 1]) {
                 const before = totals(original, w);
                 for (const [key, [b, p]] of totals(whole, w)) {
@@ -140,5 +147,5 @@ test("random mutations of the fixtures never throw and keep the counts consisten
             checkedMonotone++;
         }
     }
-    expect(checkedMonotone).toBeGreaterThan(200);
+    expect(checkedMonotone).toBeGreaterThan(50);
 });

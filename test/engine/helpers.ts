@@ -4,20 +4,49 @@
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import type { StoreText } from "../../src/engine/store-reader.ts";
 
 export const STORES = join(__dirname, "..", "fixtures", "stores");
 
-export function storeFiles(dir: string): { name: string; text: string }[] {
-    const out: { name: string; text: string }[] = [];
+/** A store file's text; a compressed one (`.cta.gz`) decompressed, or why it could not be. */
+function storeText(name: string, path: string): StoreText {
+    if (!name.endsWith(".gz"))
+        return { name, text: readFileSync(path, "utf8") };
+    try {
+        return { name, text: gunzipSync(readFileSync(path)).toString("utf8") };
+    } catch (error) {
+        return { name, damaged: (error as Error).message };
+    }
+}
+
+/** Every store file of a fixture store, compressed ones decompressed (or marked damaged). */
+export function storeEntries(dir: string): StoreText[] {
+    const out: StoreText[] = [];
     for (const tier of ["detail", "hourly", "daily"]) {
         const d = join(dir, tier);
         if (!existsSync(d))
             continue;
         for (const f of readdirSync(d).sort())
-            if (f.endsWith(".cta"))
-                out.push({ name: `${tier}/${f}`, text: readFileSync(join(d, f), "utf8") });
+            if (f.endsWith(".cta") || f.endsWith(".cta.gz"))
+                out.push(storeText(`${tier}/${f}`, join(d, f)));
     }
     return out;
+}
+
+/** The texts of a fixture store whose files are all readable. */
+export function storeFiles(dir: string): { name: string; text: string }[] {
+    return storeEntries(dir).map(f => {
+        if ("damaged" in f)
+            throw new Error(`${f.name}: ${f.damaged}`);
+        return f;
+    });
+}
+
+/** The texts of a fixture store, or null when one of its compressed files is damaged. */
+export function readableStoreFiles(dir: string): { name: string; text: string }[] | null {
+    const entries = storeEntries(dir);
+    return entries.every(f => "text" in f) ? entries as { name: string; text: string }[] : null;
 }
 
 /** mulberry32: small, seeded, good enough to pick mutations and values reproducibly. */
