@@ -38,6 +38,15 @@ def _fail(code: int, message: str) -> int:
     return code
 
 
+def _closing_errors(errors: list[Exception], context: str) -> int:
+    """Report the files a closing pass left as they were: exit 5 if one is damaged, else 1."""
+    for e in errors:
+        print(f"{PROG}: {e}{context}", file=sys.stderr)
+    if any(isinstance(e, StoreError) for e in errors):
+        return EXIT_STORE
+    return EXIT_FAILED if errors else EXIT_OK
+
+
 def run(args: argsmod.Args) -> int:
     cfg = configmod.load_config(args.config)
     if args.command == "collect":
@@ -54,17 +63,19 @@ def run(args: argsmod.Args) -> int:
             print(f"{PROG}: {res.message}", file=sys.stderr)
         summary = {"start": res.start, "end": res.end, "written": res.written,
                    "changed": len(res.deltas), "baselines": res.baseline, "resets": res.resets,
-                   "sources": {sr.key: sr.status for sr in res.sources}}
+                   "closed": res.closing.closed, "sources": {sr.key: sr.status for sr in res.sources}}
         _print(summary, args.json, f"collected {len(res.deltas)} changed counters "
                f"({res.baseline} new baselines, {len(res.resets)} resets)")
-        return EXIT_OK
+        return _closing_errors(res.closing.errors, " (the collection was saved)")
     if args.command == "rotate":
         from . import rollup
         rr = rollup.rotate(args.store, cfg)
-        _print({"moved": rr.moved, "written": rr.written, "dropped_records": rr.dropped_records},
+        _print({"moved": rr.moved, "written": rr.written, "closed": rr.closing.closed,
+                "dropped_records": rr.dropped_records},
                args.json, f"rotated {len(rr.moved)} files into {len(rr.written)}; "
+               f"compressed {len(rr.closing.closed)} finished files; "
                f"dropped {rr.dropped_records} records past daily retention")
-        return EXIT_OK
+        return _closing_errors(rr.closing.errors, "")
     if args.command == "compact":
         from . import rollup
         plan = rollup.compact(args.store, args.frm, args.to, args.resolution, args.dry_run)

@@ -8,13 +8,14 @@ import sys
 import time
 from collections import namedtuple
 
-from . import prometheus, recovery, state as statemod, storefs, testseam
+from . import closing, prometheus, recovery, state as statemod, storefs, testseam
 from .config import Config
 from .sources import Reading, SourceResult, Started, read_all, source_key, start_all
 from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
 
 DEFAULT_BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id"
 PROMETHEUS_KEEP = 30 * 86400
+CLOSE_PER_RUN = 2                  # finished days compressed per collect; rotate does the rest
 
 
 def boot_id() -> str:
@@ -45,6 +46,7 @@ class CollectResult:
         self.resets: list[str] = []
         self.written = False
         self.message = ""
+        self.closing = closing.CloseResult([], [], [])
 
 
 def compute(readings: list[Reading], collected: list[str], st: statemod.State, boot: str
@@ -172,6 +174,11 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
                 storefs.truncate(path, size)
         raise
     testseam.point("state-saved")
+    # finished days are compressed only now that the interval is saved: a failure here (full
+    # disk) loses nothing; it is reported after the rest of the run
+    lt = time.localtime(now)
+    res.closing = closing.close_finished(root, (lt.tm_year, lt.tm_mon, lt.tm_mday), ("detail",),
+                                         CLOSE_PER_RUN)
     if cfg.prometheus_textfile:
         prometheus.write(cfg.prometheus_textfile,
                          {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in seen})

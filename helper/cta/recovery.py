@@ -4,6 +4,9 @@
 - A rotate/compact transaction whose journal (txn.json) was written is rolled forward: its
   remaining renames are done and its absorbed files deleted. Without a journal, its temporary
   files are removed (the transaction never committed and the store is as it was).
+- A closing (closing.py) killed after its rename left a plain file beside the .cta.gz that
+  supersedes it: the plain file is unlinked. One killed before its rename left only a
+  temporary file, removed as above.
 - Detail blocks that end after state.last_end were appended by a collect that died before it
   saved its state: they are truncated away, so that time is counted once, by the next collect.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 
-from . import storefs
+from . import closing, storefs
 from .state import State
 from .store import StoreError, parse
 
@@ -62,7 +65,7 @@ def finish_journal(root: str) -> bool:
         except FileNotFoundError:
             continue
         for name in names:
-            if name.endswith(".cta.tmp"):
+            if name.endswith((".cta.tmp", ".cta.gz.tmp")):
                 os.unlink(os.path.join(d, name))
                 acted = True
     try:
@@ -72,14 +75,17 @@ def finish_journal(root: str) -> bool:
     return acted
 
 
-def truncate_orphans(root: str, st: State) -> list[str]:
-    """Cut detail blocks ending after last_end (and torn tails) off the files that have them."""
+def truncate_orphans(root: str, st: State, files: list[storefs.StoreFile] | None = None) -> list[str]:
+    """Cut detail blocks ending after last_end (and torn tails) off the files that have them.
+
+    Only plain files: a .cta.gz is written after the state that covers its blocks was saved.
+    """
     if st.last_end is None:
         return []
     first = storefs.file_for("detail", st.last_end).name
     fixed = []
-    for f in storefs.list_files(root):
-        if f.tier != "detail" or f.name < first:
+    for f in storefs.list_files(root) if files is None else files:
+        if f.tier != "detail" or f.compressed or f.name < first:
             continue
         path = os.path.join(root, f.rel)
         size = os.path.getsize(path)
@@ -105,4 +111,6 @@ def truncate_orphans(root: str, st: State) -> list[str]:
 
 def recover(root: str, st: State) -> None:
     finish_journal(root)
-    truncate_orphans(root, st)
+    files = storefs.list_files(root)
+    gone = set(closing.finish_interrupted(root, files))
+    truncate_orphans(root, st, [f for f in files if f.rel not in gone])

@@ -6,6 +6,10 @@ the journal txn.json is written (the commit point), then the temporary files are
 place and the absorbed files deleted. Every output names, by `x` lines, the ids of all file
 versions the transaction replaces, so a reader never counts data twice; recovery.py finishes a
 committed transaction that was interrupted, or removes the temporaries of one that was not.
+
+Every output is a compressed `<period>.cta.gz`. A period may have two files (its plain file
+and its .cta.gz, see closing.py): both are read, both are superseded, and the plain one is
+deleted.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:                       # annotations only: typing is slow to import
     from typing import Callable, Iterable
 
-from . import recovery, state as statemod, storefs, testseam, tiers
+from . import closing, recovery, state as statemod, storefs, testseam, tiers
 from .config import Config
 from .store import FileWriter, Identity, ParsedFile, Record, StoreError
 
@@ -29,7 +33,7 @@ def _step(name: str) -> None:
 
 class Output(namedtuple("Output", "rel tier records")):
     __slots__ = ()
-    rel: str
+    rel: str                                                # "<tier>/<period>.cta.gz"
     tier: str
     records: list[Record]
 
@@ -40,9 +44,20 @@ class Transaction:
         self.outputs: list[Output] = []
         self.deletes: list[str] = []
         self.superseded = superseded or []                  # file ids replaced or absorbed
+        self._rendered: dict[str, bytes] = {}
 
     def render(self, out: Output) -> bytes:
-        return render_file(out.tier, out.records, self.superseded)
+        """An output's bytes on disk, rendered once (so a plan's sizes are what commit writes).
+
+        Only once every superseded id is known: each output names all of them.
+        """
+        data = self._rendered.get(out.rel)
+        if data is None:
+            data = render_file(out.tier, out.records, self.superseded)
+            if out.rel.endswith(storefs.GZ):
+                data = storefs.gzip_bytes(data)
+            self._rendered[out.rel] = data
+        return data
 
     def commit(self) -> None:
         tmps: list[tuple[str, str]] = []
@@ -117,11 +132,22 @@ def _read(root: str, f: storefs.StoreFile) -> ParsedFile | None:
         return None
 
 
+def _read_period(root: str, period: storefs.StoreFile) -> list[tuple[storefs.StoreFile, ParsedFile]]:
+    """The files of a period that exist (its plain file, its .cta.gz), parsed."""
+    out = []
+    for f in (period.plain(), period.gz()):
+        pf = _read(root, f)
+        if pf is not None:
+            out.append((f, pf))
+    return out
+
+
 class RotateResult:
     def __init__(self) -> None:
         self.moved: list[str] = []                            # files absorbed into a coarser tier
         self.written: list[str] = []
         self.dropped_records = 0                              # by daily_days
+        self.closing = closing.CloseResult([], [], [])
 
 
 def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
@@ -135,10 +161,13 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
                 ("detail", "hourly", tiers.detail_expired, tiers.hour_bucket),
                 ("hourly", "daily", tiers.hourly_expired, tiers.day_bucket)):
             groups: dict[str, list[storefs.StoreFile]] = {}
-            for f in storefs.list_files(root):
-                if f.tier == src_tier and expired(f, today, ret):
+            dsts: dict[str, storefs.StoreFile] = {}
+            for f in storefs.list_files(root, (src_tier,)):
+                if expired(f, today, ret):
                     start, end = f.period()
-                    groups.setdefault(storefs.file_for(dst_tier, end).rel, []).append(f)
+                    dst = storefs.file_for(dst_tier, end)
+                    groups.setdefault(dst.rel, []).append(f)
+                    dsts[dst.rel] = dst
             for dst_rel, inputs in sorted(groups.items()):
                 # one transaction per output file: readers see the old or the new state, never a mix
                 txn = Transaction(root)
@@ -150,35 +179,39 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
                     txn.superseded.append(pf.file_id)
                     txn.deletes.append(f.rel)
                     moved.extend(pf.records())
-                dst = storefs.StoreFile(dst_tier, dst_rel.split("/", 1)[1], 0, 0, 0)
-                old = _read(root, dst)
-                kept = list(old.records()) if old is not None else []
-                if old is not None:
+                dst = dsts[dst_rel]
+                kept: list[Record] = []
+                for old_f, old in _read_period(root, dst):
+                    kept.extend(old.records())
                     txn.superseded.append(old.file_id)
-                txn.outputs.append(Output(dst_rel, dst_tier, kept + merge(moved, bucket)))
+                    if not old_f.compressed:
+                        txn.deletes.append(old_f.rel)          # its records go into the .cta.gz
+                txn.outputs.append(Output(dst.gz().rel, dst_tier, kept + merge(moved, bucket)))
                 txn.commit()
                 res.moved.extend(f.rel for f in inputs)
-                res.written.append(dst_rel)
+                res.written.append(dst.gz().rel)
         if ret.daily_days is not None:
             limit = tiers.add_days(today, -ret.daily_days)
             cutoff = storefs.local_midnight(*limit)
-            for f in storefs.list_files(root):
-                if f.tier != "daily" or f.period()[0] >= cutoff:
-                    continue
-                pf = _read(root, f)
-                if pf is None:
-                    continue
-                records = list(pf.records())
+            periods: dict[str, storefs.StoreFile] = {}
+            for f in storefs.list_files(root, ("daily",)):
+                if f.period()[0] < cutoff:
+                    periods.setdefault(f.period_rel, f.plain())
+            for _, period in sorted(periods.items()):
+                members = _read_period(root, period)
+                records = [r for _, pf in members for r in pf.records()]
                 keep = [r for r in records if tiers.day_bucket(r.end) >= cutoff]
                 if len(keep) == len(records):
                     continue
-                txn = Transaction(root, superseded=[pf.file_id])
+                txn = Transaction(root, superseded=[pf.file_id for _, pf in members])
                 if keep:
-                    txn.outputs.append(Output(f.rel, "daily", keep))
-                else:
-                    txn.deletes.append(f.rel)
+                    txn.outputs.append(Output(period.gz().rel, "daily", keep))
+                txn.deletes.extend(f.rel for f, _ in members if not (keep and f.compressed))
                 txn.commit()
                 res.dropped_records += len(records) - len(keep)
+        # last, so that nothing is compressed just before it moves: the detail days before
+        # today (collect did not run since midnight) and plain hourly and daily files
+        res.closing = closing.close_finished(root, today, storefs.TIER_DIRS)
     return res
 
 
@@ -215,59 +248,79 @@ def plan_compact(root: str, frm: int, to: int, resolution: str) -> CompactPlan:
         "hour": (tiers.hour_bucket, "hourly"),
     }
     bucket, out_tier = bucket_tier[resolution]
-    parsed: dict[str, ParsedFile] = {}
+    # the files of every period near the range, by period (the plain file's name): a period
+    # may have a plain file and a .cta.gz, and both count
+    parsed: dict[str, list[tuple[storefs.StoreFile, ParsedFile]]] = {}
     for f in storefs.list_files(root):
         start, end = f.period()
         if start < to + day and end > frm - day:
             pf = _read(root, f)
             if pf is not None:
-                parsed[f.rel] = pf
-    txn = Transaction(root)
+                parsed.setdefault(f.period_rel, []).append((f, pf))
+    # a plain file that its .cta.gz supersedes (a closing killed before its unlink, seen by a
+    # dry run before any recovery) counts for nothing, as for every reader; it is deleted
+    gone = {x for members in parsed.values() for _, pf in members for x in pf.supersedes if x != pf.file_id}
+
+    def records_of(pf: ParsedFile) -> list[Record]:
+        return [] if pf.file_id in gone else list(pf.records())
+
     in_range: list[Record] = []
-    inside_count: dict[str, int] = {}
     outputs: dict[str, list[Record]] = {}
-    for rel, pf in sorted(parsed.items()):
-        records = list(pf.records())
+    for period, members in sorted(parsed.items()):
+        records = [r for _, pf in members for r in records_of(pf)]
         inside = [r for r in records if frm < r.end <= to]
         if inside:
             in_range.extend(inside)
-            inside_count[rel] = len(inside)
-            outputs[rel] = [r for r in records if not frm < r.end <= to]
+            outputs[period] = [r for r in records if not frm < r.end <= to]
     merged = merge(in_range, bucket)
     for r in merged:
-        rel = storefs.file_for(out_tier, r.end).rel
-        if rel not in outputs:
-            outputs[rel] = list(parsed[rel].records()) if rel in parsed else []
-        outputs[rel].append(r)
+        period = storefs.file_for(out_tier, r.end).rel
+        if period not in outputs:
+            outputs[period] = [x for _, pf in parsed.get(period, []) for x in records_of(pf)]
+        outputs[period].append(r)
+    # every output names every file version the transaction replaces: collect them first
+    txn = Transaction(root)
+    for period in outputs:
+        txn.superseded.extend(pf.file_id for _, pf in parsed.get(period, []))
     files_info: list[dict[str, object]] = []
-    bytes_before = 0
-    bytes_after = 0
-    for rel, recs in sorted(outputs.items()):
-        tier = rel.split("/", 1)[0]
-        before_size = 0
-        before_records = 0
-        if rel in parsed:
-            txn.superseded.append(parsed[rel].file_id)
-            before_size = os.path.getsize(os.path.join(root, rel))
-            before_records = sum(len(b.rows) for b in parsed[rel].blocks)
-        after_size = 0
-        if recs:
-            out = Output(rel, tier, recs)
-            txn.outputs.append(out)
-            after_size = len(txn.render(out))
-        else:
-            txn.deletes.append(rel)
-        bytes_before += before_size
-        bytes_after += after_size
+    sizes = [0, 0]                                  # bytes on disk before and after, all files
+
+    def info(rel: str, tier: str, action: str, pf: ParsedFile | None, after_records: int,
+             after_size: int) -> None:
+        before_size = os.path.getsize(os.path.join(root, rel)) if pf is not None else 0
+        sizes[0] += before_size
+        sizes[1] += after_size
         files_info.append({
-            "file": rel, "tier": tier,
-            "action": "delete" if not recs else ("rewrite" if rel in parsed else "create"),
-            "records_before": before_records, "records_after": len(recs),
-            "records_in_range": inside_count.get(rel, 0),
+            "file": rel, "tier": tier, "action": action,
+            "records_before": len(records_of(pf)) if pf is not None else 0,
+            "records_after": after_records,
+            "records_in_range": sum(1 for r in records_of(pf) if frm < r.end <= to) if pf is not None else 0,
             "bytes_before": before_size, "bytes_after": after_size,
         })
-    return CompactPlan(frm, to, resolution, files_info, len(in_range), len(merged), bytes_before,
-                       bytes_after, len({r.ident for r in in_range}), txn)
+
+    for period, recs in sorted(outputs.items()):
+        tier = period.split("/", 1)[0]
+        plain = gz = None
+        for f, pf in parsed.get(period, []):
+            if f.compressed:
+                gz = pf
+            else:
+                plain = pf
+        if plain is not None:
+            # its records go into the period's .cta.gz (or nowhere, if none are left)
+            txn.deletes.append(period)
+            info(period, tier, "delete", plain, 0, 0)
+        gz_rel = period + storefs.GZ
+        if recs:
+            out = Output(gz_rel, tier, recs)
+            txn.outputs.append(out)
+            info(gz_rel, tier, "rewrite" if gz is not None else "create", gz, len(recs), len(txn.render(out)))
+        elif gz is not None:
+            txn.deletes.append(gz_rel)
+            info(gz_rel, tier, "delete", gz, 0, 0)
+    files_info.sort(key=lambda i: str(i["file"]))
+    return CompactPlan(frm, to, resolution, files_info, len(in_range), len(merged), sizes[0],
+                       sizes[1], len({r.ident for r in in_range}), txn)
 
 
 def compact(root: str, frm: int, to: int, resolution: str, dry_run: bool) -> CompactPlan:

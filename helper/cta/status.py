@@ -72,11 +72,11 @@ def status_report(root: str, config_path: str, cfg: Config) -> dict[str, Any]:
             continue
         t = tiers[f.tier]
         t["files"] += 1
-        t["bytes"] += len(data)
+        t["bytes"] += len(data)                 # on disk: compressed for a .cta.gz
         try:
-            parsed.append(parse(data, f.rel))
+            parsed.append(parse(storefs.content(f, data), f.rel))
         except StoreError as e:
-            errors.append(str(e))
+            errors.append(str(e))               # unknown version, damaged compressed file...
     view = resolve(parsed)
     for pf in view.files:
         t = tiers[pf.tier]

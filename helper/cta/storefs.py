@@ -15,15 +15,17 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
     from typing import Iterator
 
 from . import early
-from .store import ParsedFile, StoreView, parse, resolve
+from .store import ParsedFile, StoreError, StoreView, parse, resolve
 
 DEFAULT_STORE = early.DEFAULT_STORE
 TIER_DIRS = ("detail", "hourly", "daily")
+GZ = ".gz"                       # a closed store file: one gzip member holding a plain store file
 
+# a period's plain file (the only kind ever appended to) and, optionally, its compressed twin
 _NAMES = {
-    "detail": re.compile(r"(\d{4})-(\d{2})-(\d{2})\.cta\Z"),
-    "hourly": re.compile(r"(\d{4})-(\d{2})\.cta\Z"),
-    "daily": re.compile(r"(\d{4})\.cta\Z"),
+    "detail": re.compile(r"(\d{4})-(\d{2})-(\d{2})\.cta(?:\.gz)?\Z"),
+    "hourly": re.compile(r"(\d{4})-(\d{2})\.cta(?:\.gz)?\Z"),
+    "daily": re.compile(r"(\d{4})\.cta(?:\.gz)?\Z"),
 }
 
 
@@ -38,7 +40,7 @@ class NotRoot(Exception):
 class StoreFile(namedtuple("StoreFile", "tier name year month day")):
     __slots__ = ()
     tier: str
-    name: str                        # e.g. "2025-11-21.cta"
+    name: str                        # e.g. "2025-11-21.cta" or "2025-11-21.cta.gz"
     year: int
     month: int                       # 1 for daily files
     day: int                         # 1 for hourly and daily files
@@ -46,6 +48,21 @@ class StoreFile(namedtuple("StoreFile", "tier name year month day")):
     @property
     def rel(self) -> str:
         return f"{self.tier}/{self.name}"
+
+    @property
+    def compressed(self) -> bool:
+        return self.name.endswith(GZ)
+
+    @property
+    def period_rel(self) -> str:
+        """The plain file's name, the same for both files of a period: what groups them."""
+        return self.plain().rel
+
+    def plain(self) -> "StoreFile":
+        return self._replace(name=self.name[:-len(GZ)]) if self.compressed else self
+
+    def gz(self) -> "StoreFile":
+        return self if self.compressed else self._replace(name=self.name + GZ)
 
     def period(self) -> tuple[int, int]:
         """[start, end) in Unix seconds of the local period this file covers."""
@@ -82,9 +99,11 @@ def file_for(tier: str, end: int) -> StoreFile:
     return StoreFile(tier, f"{lt.tm_year:04d}.cta", lt.tm_year, 1, 1)
 
 
-def list_files(root: str) -> list[StoreFile]:
+def list_files(root: str, tiers: tuple[str, ...] = TIER_DIRS) -> list[StoreFile]:
+    """The store files of some tiers, both kinds, sorted by tier and name (plain before gz)."""
     out: list[StoreFile] = []
-    for tier, pattern in _NAMES.items():
+    for tier in tiers:
+        pattern = _NAMES[tier]
         try:
             names = os.listdir(os.path.join(root, tier))
         except FileNotFoundError:
@@ -100,9 +119,39 @@ def list_files(root: str) -> list[StoreFile]:
     return out
 
 
+def gunzip(data: bytes, rel: str) -> bytes:
+    """The content of a .cta.gz: exactly one whole gzip member, its CRC and length checked.
+
+    Anything else (truncated, damaged, bytes after the member) is a StoreError naming the file:
+    a file that cannot be read must never pass for one with less data in it.
+    """
+    import zlib                                 # not loaded by a collect that reads no .cta.gz
+    d = zlib.decompressobj(wbits=31)            # 16 + 15: gzip wrapper, the largest window
+    try:
+        out = d.decompress(data)
+    except zlib.error as e:
+        raise StoreError(f"{rel}: damaged compressed file ({e})") from e
+    if not d.eof:
+        raise StoreError(f"{rel}: damaged compressed file (the gzip stream is truncated)")
+    if d.unused_data:
+        raise StoreError(f"{rel}: damaged compressed file (data after the end of the gzip stream)")
+    return out
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Deterministic compression: no name, mtime 0, so the same content gives the same bytes."""
+    import gzip                                 # only writers of closed files need it
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def content(f: StoreFile, raw: bytes) -> bytes:
+    """The store text of a file's bytes on disk."""
+    return gunzip(raw, f.rel) if f.compressed else raw
+
+
 def read_file(root: str, f: StoreFile) -> ParsedFile:
     with open(os.path.join(root, f.tier, f.name), "rb") as fh:
-        return parse(fh.read(), f.rel)
+        return parse(content(f, fh.read()), f.rel)
 
 
 def read_store(root: str, files: list[StoreFile] | None = None) -> StoreView:

@@ -137,7 +137,10 @@ class CommandLine(unittest.TestCase):
         self.assertTrue(rep["dry_run"])
         self.assertGreater(rep["records_before"], rep["records_after"])
         self.assertEqual(rep["bytes_saved"], rep["bytes_before"] - rep["bytes_after"])
-        self.assertEqual({f["file"] for f in rep["files"]}, {"detail/2025-11-21.cta", "daily/2025.cta"})
+        # the plain daily file is rewritten as daily/2025.cta.gz; the detail day is merged whole
+        self.assertEqual({f["file"]: f["action"] for f in rep["files"]},
+                         {"detail/2025-11-21.cta": "delete", "daily/2025.cta": "delete",
+                          "daily/2025.cta.gz": "create"})
         after = {n: self.read(n) for n in before}
         self.assertEqual(before, after)
 

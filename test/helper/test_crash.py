@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Crash safety for real: SIGKILL the helper at many points of collect, rotate and compact;
-collect and compact at once; a full disk. Totals must still equal the reference, with no
-interval counted twice, and a failed write must leave the store byte for byte as it was."""
+"""Crash safety for real: SIGKILL the helper at many points of collect, rotate and compact,
+and of the closing of finished days (their compression) in collect and rotate; collect and
+compact at once; a full disk. Totals must still equal the reference, with no interval counted
+twice, and a failed write must leave the store byte for byte as it was."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import unittest
 from test.helper.common import HELPER, PYTHON, REPO, run_helper
 from test.helper.netlab import Lab, intervals, require_root, stored_totals
 from cta import storefs, tiers
-from cta.store import totals
+from cta.store import FileWriter, Identity, totals
 
 RULES = """
 table inet acct {
@@ -62,6 +63,48 @@ def make_history(store: str, now: int, detail_days: int, hourly_days: int, days:
                     "--counters", "6", "--days", str(days), "--seed", "5", "--now", str(now),
                     "--names", "iam", "--detail-days", str(detail_days), "--hourly-days", str(hourly_days)],
                    check=True, capture_output=True)
+
+
+def archived(k: int) -> Identity:
+    return Identity("nft-counter", "inet", "old", "", 1, f"archived-{k}")
+
+
+def plant_day(store: str, days_ago: int, seed: int, blocks: int = 40, counters: int = 1
+              ) -> dict[str, tuple[int, int]]:
+    """A plain detail file of a finished day, as collect left it at midnight: returns its totals."""
+    start = storefs.local_midnight(*tiers.add_days(tiers.local_date(int(time.time())), -days_ago))
+    rng = random.Random(seed)
+    w = FileWriter("detail", "%016x" % rng.getrandbits(64))
+    out: dict[str, tuple[int, int]] = {}
+    for k in range(blocks):
+        rows = []
+        for c in range(counters):
+            b, p = rng.randint(1, 10 ** 12), rng.randint(1, 10 ** 9)
+            rows.append((archived(c), b, p))
+            ob, op = out.get(archived(c).key(), (0, 0))
+            out[archived(c).key()] = (ob + b, op + p)
+        w.block(start + k * 300, start + (k + 1) * 300, rows)
+    storefs.ensure_store(store)
+    with open(os.path.join(store, storefs.file_for("detail", start + 1).rel), "wb") as f:
+        f.write(w.text().encode())
+    return out
+
+
+def subset(got: dict[str, tuple[int, int]], want: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    return {k: got.get(k, (0, 0)) for k in want}
+
+
+def open_all(store: str) -> None:
+    """Make every compressed file of a store plain again: a store of an earlier version, or
+    one whose collect did not run since midnight, for rotate's closing to do."""
+    for f in storefs.list_files(store):
+        if f.compressed:
+            path = os.path.join(store, f.rel)
+            with open(path, "rb") as fh:
+                data = storefs.gunzip(fh.read(), f.rel)
+            with open(os.path.join(store, f.plain().rel), "wb") as fh:
+                fh.write(data)
+            os.unlink(path)
 
 
 def killed(args: list[str], point: str) -> subprocess.CompletedProcess[str]:
@@ -122,6 +165,42 @@ class CollectKills(unittest.TestCase):
         for (s1, e1), (s2, e2) in zip(ivs, ivs[1:]):
             self.assertLessEqual(e1, s2)
 
+    def test_kill_collect_while_closing_a_day(self) -> None:
+        lab = self.lab
+        lab.collect()
+        ref0 = lab.reference()
+        rng = random.Random(20251122)
+        planted: dict[str, tuple[int, int]] = {}
+        specs = ["close-written:1", "close-renamed:1", "close-unlinked:1", "close-written:1", "close-renamed:1"]
+        for n, spec in enumerate(specs):
+            for key, (b, p) in plant_day(lab.store, 2 + n, seed=n, counters=2).items():
+                pb, pp = planted.get(key, (0, 0))
+                planted[key] = (pb + b, pp + p)
+            lab.send(rng.randint(1, 40), rng.randint(1, 1400))
+            proc = lab.collect(env={"CTA_TEST_KILL_AT": spec}, check=False)
+            self.assertEqual(proc.returncode, -signal.SIGKILL, f"{spec}: {proc.stderr}")
+            # a reader right after the kill: every planted day counted once, never twice
+            self.assertEqual(subset(stored_totals(lab.store), planted), planted, spec)
+        lab.send(3, 100)
+        out = json.loads(lab.collect().stdout)
+        ref = lab.reference()
+        got = stored_totals(lab.store)
+        for key in KEYS:
+            self.assertEqual(got[key], (ref[0] - ref0[0], ref[1] - ref0[1]), key)
+        self.assertEqual(subset(got, planted), planted)
+        ivs = intervals(lab.store)
+        self.assertEqual(len(ivs), len(set(ivs)), "an interval was written twice")
+        for (s1, e1), (s2, e2) in zip(ivs, ivs[1:]):
+            self.assertLessEqual(e1, s2)
+        # what the kills left is finished: the files killed before their rename are closed now
+        self.assertEqual(len(out["closed"]), 2)
+        files = storefs.list_files(lab.store)
+        today = tiers.local_date(int(time.time()))
+        self.assertEqual([f.rel for f in files if f.tier == "detail" and not f.compressed],
+                         [storefs.file_for("detail", storefs.local_midnight(*today) + 1).rel])
+        self.assertEqual(storefs.read_store(lab.store).ignored, [])
+        self.assertEqual([n for n in snapshot(lab.store) if n.endswith(".tmp")], [])
+
     def test_collect_and_compact_at_once(self) -> None:
         lab = self.lab
         lab.collect()
@@ -170,9 +249,10 @@ class RollupKills(unittest.TestCase):
     def tearDown(self) -> None:
         shutil.rmtree(self.dir)
 
-    def run_with_kills(self, args: list[str], check: callable) -> dict[str, bool]:  # type: ignore[valid-type]
-        specs = ["tmp-written:1", "tmp-written:2", "committed:1", "committed:3", "renamed:1", "renamed:2",
-                 "deleted:1", "deleted:4"]
+    def run_with_kills(self, args: list[str], check: callable,  # type: ignore[valid-type]
+                       specs: list[str] | None = None) -> dict[str, bool]:
+        specs = specs or ["tmp-written:1", "tmp-written:2", "committed:1", "committed:3", "renamed:1",
+                          "renamed:2", "deleted:1", "deleted:4"]
         rng = random.Random(7)
         kills: dict[str, bool] = {}
         for n, spec in enumerate(specs + [f"random:{k}" for k in range(10)]):
@@ -210,6 +290,26 @@ class RollupKills(unittest.TestCase):
         kills = self.run_with_kills(["rotate", "--store", "STORE", "--config", self.config], check)
         # every step is reached at least once; later occurrences and random times may not be
         self.assertTrue(all(kills[p] for p in ("tmp-written:1", "committed:1", "renamed:1", "deleted:1")), kills)
+
+    def test_rotate_closing(self) -> None:
+        """rotate of a store whose files are all plain (an earlier version's, or collect did not
+        run since midnight): it moves what expired and compresses everything else but today."""
+        open_all(self.base)
+        before = per_day(self.base)
+
+        def check(work: str, after_crash: bool) -> None:
+            # one output per rotate transaction, one file per closing: a reader sees every
+            # day's data exactly once at any moment, killed or not
+            self.assertEqual(per_day(work), before)
+            if not after_crash:
+                self.assertEqual(storefs.read_store(work).ignored, [])
+                plain = [f.rel for f in storefs.list_files(work) if not f.compressed]
+                self.assertEqual(plain, [storefs.file_for("detail", self.now).rel])   # today's
+
+        kills = self.run_with_kills(["rotate", "--store", "STORE", "--config", self.config], check,
+                                    ["close-written:1", "close-written:3", "close-renamed:1", "close-renamed:3",
+                                     "close-unlinked:1", "close-unlinked:3", "tmp-written:1", "deleted:1"])
+        self.assertTrue(all(kills[p] for p in kills if not p.startswith("random")), kills)
 
     def test_compact(self) -> None:
         frm, to = self.now - 45 * DAY + 999, self.now - DAY
@@ -293,6 +393,69 @@ class FullDisk(unittest.TestCase):
                 self.assertEqual(got[key], (ref[0] - ref0[0], ref[1] - ref0[1]), key)
         finally:
             lab.close()
+
+    def test_closing_on_a_full_disk(self) -> None:
+        lab = Lab()
+        try:
+            lab.start()
+            lab.nft_b(RULES)
+            lab.store = self.store
+            lab.collect()
+            ref0 = lab.reference()
+            # about 100 KB once compressed: more than the disk will have left
+            planted = plant_day(self.store, 2, seed=99, blocks=288, counters=20)
+            old = storefs.file_for("detail", storefs.local_midnight(
+                *tiers.add_days(tiers.local_date(int(time.time())), -2)) + 1)
+            with open(os.path.join(self.store, old.rel), "rb") as f:
+                old_bytes = f.read()
+            reserve = os.path.join(self.mnt, "reserve")
+            with open(reserve, "wb") as f:
+                f.write(b"\0" * 48 * 1024)                # room for the append and the state only
+            self.fill()
+            os.unlink(reserve)
+            lab.send(20, 1000)
+            with open(os.path.join(self.store, "state.json")) as f:
+                last = json.load(f)["last_end"]
+            p = lab.collect(check=False)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn(f"cannot compress {old.rel}: No space left on device; the file was left as it was "
+                          "(the collection was saved)", p.stderr)
+            with open(os.path.join(self.store, "state.json")) as f:
+                self.assertGreater(json.load(f)["last_end"], last)      # the interval is kept
+            with open(os.path.join(self.store, old.rel), "rb") as f:
+                self.assertEqual(f.read(), old_bytes)
+            self.assertEqual([n for n in snapshot(self.store) if n.startswith("detail/") and n.endswith((".gz", ".tmp"))], [])
+            got = stored_totals(self.store)
+            ref = lab.reference()
+            self.assertEqual(subset(got, planted), planted)
+            for key in KEYS:
+                self.assertEqual(got[key], (ref[0] - ref0[0], ref[1] - ref0[1]), key)
+            self.unfill()
+            lab.send(5, 100)
+            out = json.loads(lab.collect().stdout)
+            self.assertEqual(out["closed"], [old.rel])
+            ref = lab.reference()
+            got = stored_totals(self.store)
+            self.assertEqual(subset(got, planted), planted)
+            for key in KEYS:
+                self.assertEqual(got[key], (ref[0] - ref0[0], ref[1] - ref0[1]), key)
+        finally:
+            lab.close()
+
+    def test_rotate_closing_on_a_full_disk(self) -> None:
+        plant_day(self.store, 1, seed=98, blocks=288, counters=4)
+        config = os.path.join(self.dir, "config.json")
+        with open(config, "w") as f:
+            json.dump({}, f)
+        before = snapshot(self.store)
+        self.fill()
+        p = run_helper("rotate", "--store", self.store, "--config", config, check=False)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("No space left on device; the file was left as it was", p.stderr)
+        self.assertEqual(snapshot(self.store), before)
+        self.unfill()
+        self.assertEqual(run_helper("rotate", "--store", self.store, "--config", config, "--json").returncode, 0)
+        self.assertEqual([f.compressed for f in storefs.list_files(self.store)], [True])
 
     def test_rotate_on_a_full_disk(self) -> None:
         make_history(self.store, int(time.time()), 12, 60, days=20)

@@ -16,7 +16,7 @@ class FixtureStores(unittest.TestCase):
     def test_fixture_set_is_complete(self) -> None:
         names = set(os.listdir(FIXTURES))
         for required in ("plain", "bigvalues", "hostile-names", "torn-line", "torn-block", "corrupt",
-                         "superseded", "same-name", "unknown-version"):
+                         "superseded", "same-name", "unknown-version", "compressed", "damaged-gzip"):
             self.assertIn(required, names)
 
     def test_every_fixture(self) -> None:

@@ -15,10 +15,10 @@ TOOL = os.path.join(REPO, "test", "tools", "make-history.py")
 NOW = 1763769600
 
 
-def generate(store: str, seed: int) -> None:
-    subprocess.run([PYTHON, TOOL, "--store", store, "--counters", "12", "--days", "40",
-                    "--seed", str(seed), "--now", str(NOW), "--names", "iam"],
-                   check=True, capture_output=True)
+def generate(store: str, seed: int, now: int = NOW) -> str:
+    return subprocess.run([PYTHON, TOOL, "--store", store, "--counters", "12", "--days", "40",
+                           "--seed", str(seed), "--now", str(now), "--names", "iam"],
+                          check=True, capture_output=True, text=True).stdout
 
 
 def snapshot(store: str) -> dict[str, bytes]:
@@ -56,6 +56,22 @@ class MakeHistory(unittest.TestCase):
                     for r in storefs.read_store(a, [f]).records():
                         self.assertEqual(r.end - r.start, 3600)
             self.assertTrue(any(f.tier == "hourly" for f in storefs.list_files(a)))
+            # NOW is midnight: the last collection closed yesterday, today has no file yet
+            self.assertEqual([f.rel for f in storefs.list_files(a) if not f.compressed], [])
+
+    def test_layout_after_collect_and_rotate(self) -> None:
+        import gzip
+        with tempfile.TemporaryDirectory() as d:
+            out = generate(d, 3, NOW + 12 * 3600)
+            files = storefs.list_files(d)
+            self.assertIn(f" {len(files)} files,", out)
+            # everything is closed but today's detail file, which collect appends to
+            self.assertEqual([f.rel for f in files if not f.compressed], [storefs.file_for("detail", NOW + 1).rel])
+            for f in files:
+                if f.compressed:
+                    with open(os.path.join(d, f.rel), "rb") as fh:
+                        text = gzip.decompress(fh.read())
+                    self.assertTrue(text.startswith(f"#cta 1 {f.tier} ".encode()), f.rel)
 
 
 if __name__ == "__main__":

@@ -144,7 +144,9 @@ class Compact(unittest.TestCase):
         plan = rollup.compact(self.store, frm, to, resolution, dry_run=False)
         self.assertEqual(dry.summary()["records_before"], plan.summary()["records_before"])
         self.assertEqual(dry.summary()["records_after"], plan.summary()["records_after"])
-        self.assertEqual(dry.summary()["bytes_after"], plan.summary()["bytes_after"])
+        # the same compressed files but for their new random file ids, which compress differently
+        self.assertAlmostEqual(dry.summary()["bytes_after"], plan.summary()["bytes_after"],
+                               delta=16 * len(plan.files))
         self.assertEqual(window(self.store, frm, to), inside)
         self.assertEqual((window(self.store, 0, frm), window(self.store, to, 2 ** 40)), outside_before)
         if resolution != "whole":
@@ -172,7 +174,7 @@ class Compact(unittest.TestCase):
                                   "bytes_before", "bytes_after", "bytes_saved", "counters"})
         self.assertEqual(s["bytes_saved"], s["bytes_before"] - s["bytes_after"])
         actions = {f["file"]: f["action"] for f in s["files"]}
-        self.assertIn("daily/2025.cta", actions)
+        self.assertIn("daily/2025.cta.gz", actions)
         self.assertTrue(all(a in ("rewrite", "create", "delete") for a in actions.values()))
         self.assertEqual(sum(f["records_in_range"] for f in s["files"]), s["records_before"])
 

@@ -6,8 +6,9 @@
    a network namespace of its own (500 named counters and 500 commented rules, all counting
    every packet, so every collection writes 1,000 data lines). Needs root.
 2. `rotate` of a one-year store of 200 counters (the daily rotation: one detail day into
-   hourly, and a month of hourly into daily when one expires), and that store's size on disk
-   at the default retention, with bytes per stored counter-interval.
+   hourly, and a month of hourly into daily when one expires, and yesterday's detail file
+   compressed), and that store's size on disk at the default retention, with bytes per stored
+   counter-interval per tier and kind of file (plain `.cta`, compressed `.cta.gz`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import compileall
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -27,6 +29,9 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 HELPER = os.path.join(REPO, "helper", "cta-helper")
 PY = "/usr/bin/python3"
 RUNS = 9
+_BLOCK = re.compile(rb"^i [0-9]+ [0-9]+ ([0-9]+)$", re.M)
+
+sys.path.insert(0, os.path.join(REPO, "helper"))
 
 
 def timed(argv: list[str]) -> float:
@@ -96,6 +101,34 @@ def du(path: str) -> tuple[int, int]:
     return apparent, blocks
 
 
+def layout(store: str) -> tuple[int, int]:
+    """Print files, records, bytes on disk and per record for each tier and kind of file;
+    return the store's records and bytes on disk."""
+    from cta import storefs
+    rows: dict[tuple[str, str], list[int]] = {}
+    for f in storefs.list_files(store):
+        with open(os.path.join(store, f.rel), "rb") as fh:
+            raw = fh.read()
+        text = storefs.content(f, raw)
+        row = rows.setdefault((f.tier, "gz" if f.compressed else "plain"), [0, 0, 0, 0])
+        row[0] += 1
+        row[1] += sum(int(n) for n in _BLOCK.findall(text))      # data lines: stored records
+        row[2] += len(raw)
+        row[3] += len(text)
+    print(f"  {'tier':<8}{'kind':<7}{'files':>6}{'records':>11}{'on disk':>13}{'B/record':>10}{'text B/rec':>12}")
+    total = [0, 0, 0, 0]
+    for tier in storefs.TIER_DIRS:
+        for kind in ("plain", "gz"):
+            if (tier, kind) not in rows:
+                continue
+            n, recs, disk, text = rows[(tier, kind)]
+            total = [a + b for a, b in zip(total, (n, recs, disk, text))]
+            print(f"  {tier:<8}{kind:<7}{n:>6}{recs:>11}{disk:>13}{disk / max(recs, 1):>10.2f}{text / max(recs, 1):>12.2f}")
+    n, recs, disk, text = total
+    print(f"  {'all':<15}{n:>6}{recs:>11}{disk:>13}{disk / max(recs, 1):>10.2f}{text / max(recs, 1):>12.2f}")
+    return recs, disk
+
+
 def bench_rotate() -> None:
     d = tempfile.mkdtemp()
     try:
@@ -109,10 +142,11 @@ def bench_rotate() -> None:
         records = int(out.split(" records")[0].rsplit(" ", 1)[1])
         apparent, blocks = du(store)
         print(f"store of 200 counters over one year at the default retention (7 days detail at 300 s, "
-              f"hourly to 400 days): generated in {gen:.1f} s")
+              f"hourly to 400 days; closed files compressed): generated in {gen:.1f} s")
         print(f"  {records} records, {apparent / 1e6:.1f} MB ({apparent / 2**20:.1f} MiB), "
               f"{blocks / 1e6:.1f} MB on disk (target < 40 MB)")
         print(f"  {apparent / records:.1f} bytes per stored counter-interval on average (target <= 16)")
+        layout(store)
         config = os.path.join(d, "config.json")
         with open(config, "w") as f:
             f.write("{}\n")
@@ -122,7 +156,9 @@ def bench_rotate() -> None:
         rot = time.perf_counter() - t
         moved = json.loads(p.stdout)
         print(f"rotate (the daily run, a day later): {rot:.2f} s, moved {', '.join(moved['moved'])} "
-              f"into {', '.join(moved['written'])}")
+              f"into {', '.join(moved['written'])}; compressed {', '.join(moved['closed']) or 'nothing'}")
+        records, on_disk = layout(store)
+        print(f"  after it: {on_disk / records:.1f} bytes per stored counter-interval on average (target <= 16)")
         # the worst case: a month of detail (rotation did not run for 23 days) into hourly
         backlog = os.path.join(d, "backlog")
         subprocess.run([PY, os.path.join(HERE, "make-history.py"), "--store", backlog, "--counters", "200",

@@ -12,6 +12,7 @@ an independent answer. Run it again after changing a fixture; the output is dete
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import shutil
@@ -34,6 +35,7 @@ class FixtureFile:
     lines: list[str] = field(default_factory=list)
     ids: dict[Identity, int] = field(default_factory=dict)
     torn_tail: str = ""
+    truncate: bool = False          # a .cta.gz cut off in the middle of its gzip stream
 
 
 class Fixture:
@@ -83,8 +85,14 @@ class Fixture:
         for f in self.files:
             p = os.path.join(d, f.path)
             os.makedirs(os.path.dirname(p), exist_ok=True)
-            with open(p, "w", encoding="utf-8", newline="\n") as out:
-                out.write("".join(line + "\n" for line in f.lines) + f.torn_tail)
+            data = ("".join(line + "\n" for line in f.lines) + f.torn_tail).encode("utf-8")
+            if f.path.endswith(".gz"):
+                # as the helper writes them: one gzip member, no name, mtime 0
+                data = gzip.compress(data, compresslevel=9, mtime=0)
+                if f.truncate:
+                    data = data[:len(data) // 2]
+            with open(p, "wb") as out:
+                out.write(data)
         windows = []
         for lo, hi in self.windows:
             sums: dict[str, list[int]] = {}
@@ -321,6 +329,73 @@ def unknown_version() -> Fixture:
     return fx
 
 
+def compressed() -> Fixture:
+    fx = Fixture("compressed", "Closed files are gzip-compressed (.cta.gz, one gzip member holding a "
+                 "plain store file): a daily year and an hourly month; a closed detail day "
+                 "(detail/2025-11-20.cta.gz, with a corrupt line kept from its plain file, reported "
+                 "at its line of the decompressed text) beside a plain file of the same day with "
+                 "more data that it does not supersede (the clock went back): both count; and a "
+                 "plain file (detail/2025-11-19.cta, with a torn last line) that the .cta.gz of its "
+                 "day supersedes by an x line (a closing killed before its unlink): it is ignored, "
+                 "torn line included.")
+    greet = rule("input", "Grüße 流量")
+    y = fx.file("daily/2024.cta.gz", "daily")
+    dec1 = 1733011200                       # 2024-12-01T00:00:00Z
+    for d in range(10):
+        fx.block(y, dec1 + d * DAY, dec1 + (d + 1) * DAY, [(WWW, 2000000 + d, 2000 + d), (SSH4, 777 * d, d)])
+    h = fx.file("hourly/2025-10.cta.gz", "hourly")
+    oct20 = T0 - 32 * DAY                   # 2025-10-20T00:00:00Z
+    for hour in range(48):
+        rows = [(WWW, 40000 + hour, 40 + hour), (greet, 3 * hour + 1, 1)]
+        if hour % 4 == 0:
+            rows.append((MAIL, 1000 * hour, hour))
+        fx.block(h, oct20 + hour * 3600, oct20 + (hour + 1) * 3600, rows)
+    # a closing killed between its rename and its unlink: the plain file is still there
+    day19 = T0 - 2 * DAY
+    old = fx.file("detail/2025-11-19.cta", "detail", "1919191919191919")
+    new = fx.file("detail/2025-11-19.cta.gz", "detail", "a919191919191919")
+    fx.raw(new, "x 1919191919191919")
+    for k in range(0, 288, 5):
+        rows = [(WWW, 1500 + k, 3), (ETH0RX, 98000 + k * 13, 70 + k)]
+        fx.block(old, day19 + k * 300, day19 + (k + 1) * 300, rows, counted=False)
+        fx.block(new, day19 + k * 300, day19 + (k + 1) * 300, rows)
+    old.torn_tail = f"i {day19 + 86100} {day19 + DAY}"
+    # a closed day, and a plain file of the same day written after the clock went back
+    day20 = T0 - DAY
+    closed = fx.file("detail/2025-11-20.cta.gz", "detail", "a020202020202020")
+    fx.raw(closed, "x 2020202020202020")    # the plain file it replaced, long gone
+    for k in range(0, 144, 3):
+        fx.block(closed, day20 + k * 300, day20 + (k + 1) * 300, [(WWW, 100 + k, 1), (MAIL, 64, 1)])
+        if k == 60:
+            fx.raw(closed, "z kept from the plain file", corrupt=True)
+    later = fx.file("detail/2025-11-20.cta", "detail", "b020202020202020")
+    for k in range(100, 288, 4):            # overlaps the closed file's hours: both count
+        fx.block(later, day20 + k * 300, day20 + (k + 1) * 300, [(MAIL, 10 * k, 2), (ETH0RX, 5000, 5)])
+    today = fx.file("detail/2025-11-21.cta", "detail", "2121212121212121")
+    fx.block(today, T0, T0 + 300, [(WWW, 7, 1)])
+    fx.windows = [(0, 2 ** 40), (dec1, dec1 + 5 * DAY), (oct20, oct20 + DAY), (day19, day20),
+                  (day20, T0), (day20 + 11 * 3600, day20 + 13 * 3600), (T0, T0 + DAY)]
+    return fx
+
+
+def damaged_gzip() -> Fixture:
+    fx = Fixture("damaged-gzip", "A .cta.gz cut off in the middle of its gzip stream (a damaged copy): "
+                 "the reader refuses with an error that names the file instead of counting what "
+                 "it could decompress.")
+    f = fx.file("detail/2025-11-21.cta", "detail")
+    fx.block(f, T0, T0 + 300, [(WWW, 1, 1)])
+    h = fx.file("hourly/2025-10.cta.gz", "hourly")
+    for hour in range(24):
+        fx.block(h, T0 - 32 * DAY + hour * 3600, T0 - 32 * DAY + (hour + 1) * 3600, [(WWW, 5000 + hour, 5)])
+    g = fx.file("detail/2025-11-20.cta.gz", "detail")
+    for k in range(0, 288, 2):
+        fx.block(g, T0 - DAY + k * 300, T0 - DAY + (k + 1) * 300, [(WWW, 1000 + k, 2), (MAIL, 3 * k, 1)])
+    g.truncate = True
+    fx.error = "damaged compressed file"
+    fx.windows = [(0, 2 ** 40)]
+    return fx
+
+
 def empty() -> Fixture:
     fx = Fixture("empty", "A store with its tier directories but no files yet.")
     fx.windows = [(0, 2 ** 40)]
@@ -333,7 +408,7 @@ def main() -> None:
                                                   "..", "fixtures", "stores"))
     args = ap.parse_args()
     for make in (plain, bigvalues, hostile, torn_line, torn_block, corrupt, superseded, same_name,
-                 unknown_version, empty):
+                 unknown_version, compressed, damaged_gzip, empty):
         fx = make()
         fx.write(args.out)
         if fx.name == "empty":

@@ -7,9 +7,12 @@
 
 Detail records at the collection interval for the last detail-days days (and today up to
 --now), hourly records before that up to hourly-days, daily records beyond: the layout a store
-has right after `rotate`. Traffic has a diurnal pattern, a mix of busy, moderate and mostly
-idle counters, and zero deltas are not written. The same seed gives the same files (file ids
-included). Files are written with the helper's own writer (helper/cta/store.py).
+has right after `collect` and `rotate`. Hourly and daily files and the detail days before
+today are compressed (`.cta.gz`, as rotate and the closing of finished days write them; their
+content has no `x` line), today's detail file is plain. Traffic has a diurnal pattern, a mix of
+busy, moderate and mostly idle counters, and zero deltas are not written. The same seed gives
+the same files (file ids included). Files are written with the helper's own writer
+(helper/cta/store.py) and compression (helper/cta/storefs.py).
 """
 
 from __future__ import annotations
@@ -138,7 +141,8 @@ def generate(store: str, counters: int, days: int, seed: int, interval: int, now
             t = e
         date = nxt
     storefs.ensure_store(store)
-    total = 0
+    total = text = 0
+    today_rel = "detail/%04d-%02d-%02d.cta" % today    # collect appends here; closes the days before
     for rel, (tier, file_blocks) in sorted(blocks.items()):
         w = FileWriter(tier, "%016x" % rng.getrandbits(64))
         if tier != "detail":
@@ -147,9 +151,13 @@ def generate(store: str, counters: int, days: int, seed: int, interval: int, now
         for start, end, rows in file_blocks:
             w.block(start, end, rows)
         data = w.text().encode("utf-8")
+        text += len(data)
+        if rel != today_rel:
+            rel += storefs.GZ
+            data = storefs.gzip_bytes(data)
         storefs.replace_file(os.path.join(store, rel), data)
         total += len(data)
-    return {"files": len(blocks), "records": records, "bytes": total}
+    return {"files": len(blocks), "records": records, "bytes": total, "text_bytes": text}
 
 
 def main() -> None:
@@ -167,7 +175,8 @@ def main() -> None:
     now = args.now if args.now is not None else int(time.time()) // args.interval * args.interval
     stats = generate(args.store, args.counters, args.days, args.seed, args.interval, now, args.names,
                      tiers.Retention(args.detail_days, args.hourly_days, None))
-    print(f"{args.store}: {stats['files']} files, {stats['records']} records, {stats['bytes']} bytes")
+    print(f"{args.store}: {stats['files']} files, {stats['records']} records, {stats['bytes']} bytes "
+          f"({stats['text_bytes']} bytes uncompressed)")
 
 
 if __name__ == "__main__":

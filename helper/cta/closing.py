@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Closing: a plain store file that nothing will append to again becomes `<period>.cta.gz`.
+
+See docs/store-format.md, "Compressed files". collect closes the detail days before today
+right after it has saved its interval (so a failure here loses nothing); rotate closes them too
+(for stores where collect did not run since midnight) and also plain hourly and daily files,
+which only earlier versions wrote.
+
+The compressed file is a new version of the plain one: a new file id in its header and
+`x <old id>` on its second line, then the old file's complete lines unchanged. It is written
+whole (tmp, fsync, rename, fsync dir) before the plain file is unlinked, so a reader that finds
+both (the writer was killed in between) ignores the plain one, and the next writer's recovery
+(finish_interrupted) unlinks it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import namedtuple
+
+from . import storefs, testseam
+from .store import FORMAT_VERSION, TIERS, StoreError, header_line, new_file_id
+
+_HEX = frozenset("0123456789abcdef")
+
+
+class CloseResult(namedtuple("CloseResult", "closed unlinked errors")):
+    __slots__ = ()
+    closed: list[str]                  # plain files replaced by their .cta.gz
+    unlinked: list[str]                # plain files an interrupted closing had left behind
+    errors: list[Exception]            # storefs.WriteError or StoreError, one per file left as it was
+
+
+def plain_header(data: bytes) -> tuple[str, str] | None:
+    """(tier, file id) of a version-1 `#cta` header line, or None: such a file is left to readers."""
+    nl = data.find(b"\n")
+    if nl < 0:
+        return None
+    try:
+        head = data[:nl].decode("ascii").split(" ")
+    except UnicodeDecodeError:
+        return None
+    if (len(head) != 4 or head[0] != "#cta" or head[1] != str(FORMAT_VERSION) or head[2] not in TIERS
+            or len(head[3]) != 16 or not set(head[3]) <= _HEX):
+        return None
+    return head[2], head[3]
+
+
+def closed_content(data: bytes, tier: str, old_id: str, new_id: str) -> bytes:
+    """New header, `x <old id>`, then every complete line after the old header, unchanged.
+
+    A torn last line (no final newline) is dropped: readers ignore it anyway. Corrupt lines are
+    kept, so that they are still reported.
+    """
+    body = data[data.find(b"\n") + 1:data.rfind(b"\n") + 1]
+    return (header_line(tier, new_id) + f"x {old_id}\n").encode("ascii") + body
+
+
+def superseded_by_twin(root: str, plain: storefs.StoreFile, file_id: str) -> bool:
+    """Whether the period's .cta.gz names `file_id` by an x line. StoreError if it is damaged.
+
+    A line `x <id>` supersedes wherever it stands (even inside a block it is read on its own),
+    so a search of the decompressed text is exact and much cheaper than parsing it.
+    """
+    twin = plain.gz()
+    try:
+        with open(os.path.join(root, twin.rel), "rb") as fh:
+            text = storefs.gunzip(fh.read(), twin.rel)
+    except FileNotFoundError:
+        return False
+    if plain_header(text) is None:
+        return False                   # not a file we can trust to supersede; readers report it
+    return b"\nx " + file_id.encode("ascii") + b"\n" in text
+
+
+def _head(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.readline(100)
+
+
+def _unlink(root: str, f: storefs.StoreFile) -> None:
+    os.unlink(os.path.join(root, f.rel))
+    storefs.fsync_dir(os.path.join(root, f.tier))
+
+
+def finish_interrupted(root: str, files: list[storefs.StoreFile]) -> list[str]:
+    """Recovery: unlink plain files that their .cta.gz supersedes (a closing killed before its
+    unlink). A damaged .cta.gz is left for the closing pass and the readers to report."""
+    names = {f.rel for f in files}
+    done: list[str] = []
+    for f in files:
+        if f.compressed or f.gz().rel not in names:
+            continue
+        try:
+            head = plain_header(_head(os.path.join(root, f.rel)))
+            if head is not None and superseded_by_twin(root, f, head[1]):
+                _unlink(root, f)
+                done.append(f.rel)
+        except (StoreError, FileNotFoundError):
+            continue
+    return done
+
+
+def _failed(f: storefs.StoreFile, reason: str | None) -> storefs.WriteError:
+    return storefs.WriteError(f"cannot compress {f.rel}: {reason}; the file was left as it was")
+
+
+def close_file(root: str, f: storefs.StoreFile) -> bool:
+    """Replace one plain file by its .cta.gz. False if its header is not one we write.
+
+    On a write error (full disk) the temporary file is removed and the plain file is untouched.
+    """
+    path = os.path.join(root, f.rel)
+    with open(path, "rb") as fh:
+        data = fh.read()
+    head = plain_header(data)
+    if head is None:
+        return False
+    tier, old_id = head
+    packed = storefs.gzip_bytes(closed_content(data, tier, old_id, new_file_id()))
+    twin = os.path.join(root, f.gz().rel)
+    try:
+        tmp = storefs.write_tmp(twin, packed)
+    except storefs.WriteError as e:
+        cause = e.__cause__
+        raise _failed(f, cause.strerror if isinstance(cause, OSError) else str(e)) from e
+    testseam.point("close-written")
+    try:
+        os.rename(tmp, twin)
+        storefs.fsync_dir(os.path.dirname(twin))
+    except OSError as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise _failed(f, e.strerror) from e
+    testseam.point("close-renamed")
+    _unlink(root, f)
+    testseam.point("close-unlinked")
+    return True
+
+
+def close_finished(root: str, today: tuple[int, int, int], tiers: tuple[str, ...] = ("detail",),
+                   limit: int | None = None) -> CloseResult:
+    """Close the plain files of `tiers` that nothing appends to any more: detail days before
+    `today` (the host's local date), every plain hourly and daily file. Oldest first, at most
+    `limit` compressions. A plain file beside a .cta.gz that does not supersede it (the clock
+    went back and collect appended to an old day) is left alone: both are read, and rotate
+    merges them when the day moves on."""
+    res = CloseResult([], [], [])
+    files = storefs.list_files(root, tiers)
+    names = {f.rel for f in files}
+    for f in files:
+        if f.compressed or (f.tier == "detail" and (f.year, f.month, f.day) >= today):
+            continue
+        try:
+            if f.gz().rel in names:
+                head = plain_header(_head(os.path.join(root, f.rel)))
+                if head is not None and superseded_by_twin(root, f, head[1]):
+                    _unlink(root, f)
+                    res.unlinked.append(f.rel)
+                continue
+            if limit is not None and len(res.closed) >= limit:
+                continue
+            if close_file(root, f):
+                res.closed.append(f.rel)
+        except StoreError as e:
+            res.errors.append(StoreError(f"{e}; {f.rel} was left uncompressed"))
+        except storefs.WriteError as e:
+            res.errors.append(e)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            res.errors.append(_failed(f, e.strerror))
+    return res

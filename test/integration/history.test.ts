@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The page on weeks of history as a real store holds it after collect and rotate: hourly months
+// and finished detail days gzip-compressed (`.cta.gz`), today's detail file plain. An
+// unprivileged Cockpit reads them through cockpit.file, the browser decompresses them, and
+// every row must equal the engine's totals computed here in node from the same files with
+// node's own gunzip. A damaged compressed file must be an error that names it, with no totals.
+// Ticking rows puts them in the URL and in the graph.
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, FrameLocator, Page } from "playwright-core";
+import { ErrorLog, launchBrowser, newContext, openByUrl, screenshot } from "../harness/browser.ts";
+import { startCockpit, type RunningCockpit } from "../harness/cockpit.ts";
+import { storeEntries } from "../engine/helpers.ts";
+import { parseTimeframe } from "../../src/engine/timeframe.ts";
+import { planRead } from "../../src/engine/read-plan.ts";
+import { readStoreTexts } from "../../src/engine/store-reader.ts";
+import { displayName } from "../../src/engine/identity.ts";
+
+jest.setTimeout(180_000);
+
+const DAYS = 45;
+const COUNTERS = 24;
+
+let browser: Browser;
+let dir: string;
+let store: string;
+let config: string;
+
+function stamp(t: Date): string {
+    const two = (n: number) => String(n).padStart(2, "0");
+    return `${t.getFullYear()}${two(t.getMonth() + 1)}${two(t.getDate())}`;
+}
+
+// From 40 days ago (hourly, compressed) through today (detail: closed days compressed, today plain).
+const TIMEFRAME = `${stamp(new Date(Date.now() - 40 * 86400_000))} - ${stamp(new Date())}`;
+
+beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "cta-history-"));
+    chmodSync(dir, 0o755);
+    store = join(dir, "store");
+    config = join(dir, "config.json");
+    writeFileSync(config, "{}\n", { mode: 0o644 });
+    const made = spawnSync("/usr/bin/python3", ["test/tools/make-history.py", "--store", store, "--counters", String(COUNTERS),
+        "--days", String(DAYS), "--names", "iam", "--seed", "7"], { encoding: "utf8" });
+    if (made.status !== 0)
+        throw new Error(`make-history.py failed: ${made.stderr}`);
+    browser = await launchBrowser();
+});
+
+afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+});
+
+function listing(root: string): { name: string; size: number }[] {
+    return ["detail", "hourly", "daily"].flatMap(tier => {
+        try {
+            return readdirSync(join(root, tier)).map(name => ({ name: `${tier}/${name}`, size: readFileSync(join(root, tier, name)).length }));
+        } catch {
+            return [];
+        }
+    });
+}
+
+/** The engine's totals per display name, read in node from the same files. */
+function expectedTotals(root: string, zone: string): { names: Map<string, bigint>; plan: string[] } {
+    const parsed = parseTimeframe({ start: TIMEFRAME.split(" - ")[0], end: TIMEFRAME.split(" - ")[1] }, { now: Math.floor(Date.now() / 1000), zone });
+    if (!parsed.ok)
+        throw new Error(parsed.error);
+    const plan = planRead(listing(root), parsed.timeframe, zone).files.map(f => f.name);
+    const texts = storeEntries(root).filter(f => plan.includes(f.name));
+    const result = readStoreTexts(texts, { windows: [{ from: parsed.timeframe.from, to: parsed.timeframe.to }] });
+    if (result.error)
+        throw new Error(result.error);
+    const names = new Map<string, bigint>();
+    result.windows[0]?.totals.forEach((t, i) => {
+        if (t)
+            names.set(displayName(result.counters[i]!), t.bytes);
+    });
+    return { names, plan };
+}
+
+async function rows(frame: FrameLocator): Promise<Map<string, bigint>> {
+    const out = new Map<string, bigint>();
+    const all = frame.locator(".cta-totals tr[data-counter]");
+    await all.first().waitFor();
+    for (let i = 0; i < await all.count(); i++) {
+        const row = all.nth(i);
+        const bytes = (await row.locator("td.cta-number").first().textContent() ?? "").replace(/[^0-9]/g, "");
+        out.set(await row.locator(".cta-rule-name").textContent() ?? "", BigInt(bytes || "-1"));
+    }
+    return out;
+}
+
+async function withPage(root: string, body: (page: Page, frame: FrameLocator) => Promise<void>): Promise<void> {
+    const cockpit: RunningCockpit = await startCockpit({ user: "nobody", env: { CTA_STORE: root, CTA_CONFIG: config } });
+    const context = await newContext(browser, cockpit.url);
+    try {
+        const page = await context.newPage();
+        const log = new ErrorLog(page);
+        const frame = await openByUrl(page, `/traffic-accounting#/?timeframe=${encodeURIComponent(TIMEFRAME)}&units=exact`);
+        await body(page, frame);
+        expect(log.errors).toEqual([]);
+    } finally {
+        await context.close();
+        await cockpit.stop();
+    }
+}
+
+test("the generated store has compressed and plain files, and the timeframe needs both", () => {
+    const names = listing(store).map(f => f.name);
+    expect(names.some(n => /^hourly\/.*\.cta\.gz$/.test(n))).toBe(true);
+    expect(names.some(n => /^detail\/.*\.cta\.gz$/.test(n))).toBe(true);
+    expect(names.some(n => /^detail\/.*\.cta$/.test(n))).toBe(true);
+    const { plan } = expectedTotals(store, Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(plan.filter(n => n.endsWith(".cta.gz")).length).toBeGreaterThan(3);
+    expect(plan.filter(n => n.endsWith(".cta")).length).toBe(1);
+});
+
+test("every row equals the engine's total from node's own decompression, to the byte", async () => {
+    await withPage(store, async (_page, frame) => {
+        const zone = await frame.locator("html").evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+        const expected = expectedTotals(store, zone).names;
+        const shown = await rows(frame);
+        expect(shown.size).toBe(COUNTERS);
+        expect(shown).toEqual(expected);
+        const read = Number(await frame.locator(".cta-totals-card").getAttribute("data-bytes-read"));
+        const planned = listing(store).filter(f => expectedTotals(store, zone).plan.includes(f.name)).reduce((s, f) => s + f.size, 0);
+        expect(read).toBe(planned);
+    });
+});
+
+test("ticking rows draws them and puts them in the URL", async () => {
+    await withPage(store, async (page, frame) => {
+        await rows(frame);
+        const first = frame.locator(".cta-totals tr[data-counter]").nth(0);
+        const second = frame.locator(".cta-totals tr[data-counter]").nth(1);
+        const names = [await first.locator(".cta-rule-name").textContent(), await second.locator(".cta-rule-name").textContent()];
+        await first.locator("input[type=checkbox]").check();
+        await second.locator("input[type=checkbox]").check();
+        await expect(first.locator("input[type=checkbox]").isChecked()).resolves.toBe(true);
+        const legend = frame.locator(".cta-graph .u-legend");
+        for (const name of names)
+            await legend.getByText(name ?? "", { exact: true }).waitFor();
+        const hash = new URL(page.url()).hash;
+        const selected = new URLSearchParams(hash.slice(hash.indexOf("?") + 1)).getAll("rule");
+        expect(selected).toEqual([await first.getAttribute("data-counter"), await second.getAttribute("data-counter")]);
+        await screenshot(page, "history-selected-rows");
+        await first.locator("input[type=checkbox]").uncheck();
+        await legend.getByText(names[0] ?? "", { exact: true }).waitFor({ state: "detached" });
+    });
+});
+
+test("a damaged compressed file is an error that names it, and no totals are shown", async () => {
+    const damaged = join(dir, "damaged");
+    spawnSync("cp", ["-a", store, damaged]);
+    chmodSync(damaged, 0o755);
+    const victim = listing(damaged).find(f => f.name.startsWith("detail/") && f.name.endsWith(".cta.gz"));
+    if (!victim)
+        throw new Error("no compressed detail file to damage");
+    const path = join(damaged, victim.name);
+    writeFileSync(path, readFileSync(path).subarray(0, Math.floor(victim.size / 2)));
+    await withPage(damaged, async (page, frame) => {
+        const alert = frame.getByText(/damaged compressed file/);
+        await alert.waitFor();
+        await expect(alert.textContent()).resolves.toContain(victim.name);
+        await expect(frame.locator(".cta-totals tr[data-counter]").count()).resolves.toBe(0);
+        await screenshot(page, "history-damaged-file");
+    });
+});
+
