@@ -2,9 +2,9 @@
 // Reads the store without privileges: the file listing comes from one `find`, the files
 // themselves through cockpit.file, a few at a time, each fed to the engine's reader as soon as
 // it arrives. Closed files are gzip-compressed (`.cta.gz`): they cross the channel as raw bytes,
-// about a third of their text, and the browser decompresses them. Progress is reported in bytes
+// about half the size of their text, and the browser decompresses them. Progress is reported in bytes
 // on disk.
-import { cockpit } from "./cockpit.ts";
+import { cockpit, type CockpitFile } from "./cockpit.ts";
 import { INSTALLED_STORE } from "./helper.ts";
 import { StoreReader, type ReadOptions, type StoreReadResult } from "../engine/store-reader.ts";
 import type { PlannedFile, StoreFile } from "../engine/read-plan.ts";
@@ -50,23 +50,24 @@ const MAX_FILE_SIZE = 512 * 1024 * 1024;
 /** A planned file vanished: a rotation or compaction moved its data while we read. */
 export class StoreChangedError extends Error {}
 
-function readFile<T extends string | Uint8Array<ArrayBuffer>>(path: string, binary: T extends string ? false : true): Promise<T> {
-    const file = binary
-        ? cockpit.file(path, { max_read_size: MAX_FILE_SIZE, binary: true })
-        : cockpit.file(path, { max_read_size: MAX_FILE_SIZE });
+/** The content of a file that must exist: null means a rotation moved it while we read. */
+function contentOf<T>(path: string, file: CockpitFile<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
         file.read().then(content => {
             file.close();
             if (content === null)
                 reject(new StoreChangedError(`${path} disappeared while it was read`));
             else
-                resolve(content as T);
+                resolve(content);
         }, error => {
             file.close();
             reject(new Error(`${path}: ${error.message ?? String(error)}`));
         });
     });
 }
+
+const readText = (path: string) => contentOf(path, cockpit.file(path, { max_read_size: MAX_FILE_SIZE }));
+const readBytes = (path: string) => contentOf(path, cockpit.file(path, { max_read_size: MAX_FILE_SIZE, binary: true }));
 
 /**
  * Feeds a compressed file to the reader as the browser decompresses it. A damaged stream is
@@ -96,11 +97,11 @@ async function readInto(reader: StoreReader, store: string, file: PlannedFile): 
     const path = `${store}/${file.name}`;
     performance.mark(`cta:read-start ${file.name}`);
     if (file.compressed) {
-        const bytes = await readFile<Uint8Array<ArrayBuffer>>(path, true);
+        const bytes = await readBytes(path);
         performance.mark(`cta:read-end ${file.name}`);
         await feedCompressed(reader, file.name, bytes);
     } else {
-        const text = await readFile<string>(path, false);
+        const text = await readText(path);
         performance.mark(`cta:read-end ${file.name}`);
         const parser = reader.openFile(file.name);
         parser.feed(text);
