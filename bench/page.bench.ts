@@ -5,7 +5,10 @@
 //    of 200 counters at the default retention, against Cockpit's Overview page (/system) in the
 //    same browser run. Target: at most 1.0x. Each round opens a fresh browser context (cold
 //    cache) and then a second page in it (warm cache), for both pages, alternating which goes
-//    first. Also the bytes the view read: the read plan's files (what the page fetches through
+//    first. The same page on an empty store is measured too: its ratio is the page's floor,
+//    what no amount of data work can go below. So is the renderer's main-thread task time, since
+//    the shell, Cockpit's preloaded pages and ours share one main thread and it is busy
+//    throughout. Also the bytes the view read: the read plan's files (what the page fetches through
 //    cockpit.file) and, as a cross-check, every byte the browser received on Cockpit's WebSocket
 //    during the navigation (the shell's own traffic included).
 // 2. The built bundle, gzipped, JavaScript and CSS together, against Cockpit's Metrics page.
@@ -13,7 +16,7 @@
 //
 // Prints figures; asserts nothing. `npm run bench page`.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -63,6 +66,17 @@ const ours: Target = {
     },
 };
 
+// The same page on an empty store: its own cost before any data (script, first render, the
+// listing, the empty state). Not a target; it shows how much of the ratio any data can affect.
+const emptyStore: Target = {
+    name: "Traffic Accounting, empty store",
+    path: ours.path,
+    started: ours.started,
+    async ready(page) {
+        await page.frameLocator(PAGE_FRAME).locator(".cta-empty-store").waitFor({ timeout: TIMEOUT_MS });
+    },
+};
+
 const overview: Target = {
     name: "Cockpit Overview",
     path: "/system",
@@ -83,6 +97,8 @@ const overview: Target = {
 
 interface Sample {
     ms: number;
+    /** Main-thread task time of the page's renderer (shell and every frame) until ready. */
+    cpuMs: number;
     startedMs: number;
     socketBytes: number;
     pageBytes: number;
@@ -90,6 +106,8 @@ interface Sample {
 
 async function navigate(context: BrowserContext, target: Target): Promise<Sample> {
     const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Performance.enable");
     let socketBytes = 0;
     page.on("websocket", ws => ws.on("framereceived", frame => {
         socketBytes += typeof frame.payload === "string" ? Buffer.byteLength(frame.payload) : frame.payload.length;
@@ -103,7 +121,9 @@ async function navigate(context: BrowserContext, target: Target): Promise<Sample
             target.ready(page),
         ]);
         const ms = performance.now() - started;
-        return { ms, startedMs, socketBytes, pageBytes: await target.bytesRead?.(page) ?? NaN };
+        const { metrics } = await cdp.send("Performance.getMetrics");
+        const cpuMs = 1000 * (metrics.find(m => m.name === "TaskDuration")?.value ?? NaN);
+        return { ms, cpuMs, startedMs, socketBytes, pageBytes: await target.bytesRead?.(page) ?? NaN };
     } finally {
         await page.close();
     }
@@ -159,6 +179,7 @@ async function main(): Promise<void> {
     const store = join(dir, "store");
     const config = join(dir, "config.json");
     let cockpit: RunningCockpit | null = null;
+    let emptyCockpit: RunningCockpit | null = null;
     let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
     try {
         const made = spawnSync("/usr/bin/python3", [join(checkout, "test", "tools", "make-history.py"),
@@ -171,14 +192,19 @@ async function main(): Promise<void> {
         const cpus = availableParallelism();
 
         cockpit = await startCockpit({ env: { CTA_HELPER: helper, CTA_STORE: store, CTA_CONFIG: config } });
+        const empty = join(dir, "empty-store");
+        mkdirSync(empty);
+        emptyCockpit = await startCockpit({ env: { CTA_HELPER: helper, CTA_STORE: empty, CTA_CONFIG: config } });
         browser = await launchBrowser();
-        const times = new Map<Target, { cold: Sample[]; warm: Sample[] }>([[ours, { cold: [], warm: [] }], [overview, { cold: [], warm: [] }]]);
+        const times = new Map<Target, { cold: Sample[]; warm: Sample[] }>(
+            [ours, overview, emptyStore].map(t => [t, { cold: [], warm: [] }]));
+        const urls = new Map<Target, string>([[ours, cockpit.url], [overview, cockpit.url], [emptyStore, emptyCockpit.url]]);
 
         // Round 0 warms up the bridge and the disk cache; it is not counted.
         for (let round = 0; round <= ROUNDS; round++) {
-            const order = round % 2 ? [overview, ours] : [ours, overview];
+            const order = round % 2 ? [overview, emptyStore, ours] : [ours, emptyStore, overview];
             for (const target of order) {
-                const context = await newContext(browser, cockpit.url);
+                const context = await newContext(browser, urls.get(target) as string);
                 try {
                     const cold = await navigate(context, target);
                     const warm = await navigate(context, target);
@@ -198,19 +224,23 @@ async function main(): Promise<void> {
                 `   warm ${ms(median(t.warm.map(s => s.ms))).padStart(8)}` +
                 `   all cold: ${t.cold.map(s => s.ms.toFixed(0)).join(" ")}`);
             console.log(`  ${"".padEnd(34)} (first element of its frame drawn: cold ${ms(median(t.cold.map(s => s.startedMs)))}, ` +
-                `warm ${ms(median(t.warm.map(s => s.startedMs)))})`);
+                `warm ${ms(median(t.warm.map(s => s.startedMs)))}; main-thread task time until ready: ` +
+                `cold ${ms(median(t.cold.map(s => s.cpuMs)))}, warm ${ms(median(t.warm.map(s => s.cpuMs)))})`);
         }
-        const ratio = (kind: "cold" | "warm") =>
-            median(times.get(ours)?.[kind].map(s => s.ms) ?? []) / median(times.get(overview)?.[kind].map(s => s.ms) ?? []);
-        // The same round's two pages ran within seconds of each other: their ratio drifts less
+        const ratio = (target: Target, kind: "cold" | "warm") =>
+            median(times.get(target)?.[kind].map(s => s.ms) ?? []) / median(times.get(overview)?.[kind].map(s => s.ms) ?? []);
+        // The same round's pages ran within seconds of each other: their ratio drifts less
         // with whatever else the machine is doing.
-        const paired = (kind: "cold" | "warm") => {
-            const a = times.get(ours)?.[kind] ?? [];
+        const paired = (target: Target, kind: "cold" | "warm") => {
+            const a = times.get(target)?.[kind] ?? [];
             const b = times.get(overview)?.[kind] ?? [];
             return median(a.map((s, i) => s.ms / (b[i]?.ms ?? NaN)));
         };
-        console.log(`  ratio page/overview: cold ${ratio("cold").toFixed(2)}x, warm ${ratio("warm").toFixed(2)}x (target: at most 1.0x); ` +
-            `median of each round's ratio: cold ${paired("cold").toFixed(2)}x, warm ${paired("warm").toFixed(2)}x`);
+        console.log(`  ratio page/overview: cold ${ratio(ours, "cold").toFixed(2)}x, warm ${ratio(ours, "warm").toFixed(2)}x (target: at most 1.0x); ` +
+            `median of each round's ratio: cold ${paired(ours, "cold").toFixed(2)}x, warm ${paired(ours, "warm").toFixed(2)}x`);
+        console.log(`  ratio empty-store page/overview (the page's floor, not a target): cold ${ratio(emptyStore, "cold").toFixed(2)}x, ` +
+            `warm ${ratio(emptyStore, "warm").toFixed(2)}x; median of each round's ratio: cold ${paired(emptyStore, "cold").toFixed(2)}x, ` +
+            `warm ${paired(emptyStore, "warm").toFixed(2)}x`);
         console.log(`  load average before/after: ${load.map(v => v.toFixed(2)).join(" ")} / ${loadavg().map(v => v.toFixed(2)).join(" ")} on ${cpus} cores`);
 
         console.log(`\nBytes the view read ("${TIMEFRAME}"):`);
@@ -221,6 +251,7 @@ async function main(): Promise<void> {
     } finally {
         await browser?.close();
         await cockpit?.stop();
+        await emptyCockpit?.stop();
         rmSync(dir, { recursive: true, force: true });
     }
     bundle();
