@@ -77,17 +77,19 @@ function derive(props: TrafficGraphProps): Derived {
         });
         raw.push(stackedData[i] as Float64Array);
     });
+    // uPlot's legend puts ": <value at the cursor>" after each label, so a line's own figure goes
+    // in parentheses.
     const extra = (label: string, values: Float64Array, dash: number[], stroke: string) => {
         series.push({ label, stroke, width: 1, dash, value: (_u, v) => rateText(v) });
         raw.push(values);
     };
     if (props.showAverage && total.length > 0)
-        extra(format(_("Average: $0"), rateText(average(total))), new Float64Array(total.length).fill(average(total)), [6, 4], text);
+        extra(format(_("Average ($0)"), rateText(average(total))), new Float64Array(total.length).fill(average(total)), [6, 4], text);
     if (props.movingAverage >= 2 && total.length > 0)
         extra(format(_("Moving average ($0 points)"), String(props.movingAverage)), movingAverage(total, props.movingAverage), [], token("--pf-t--chart--color--red-orange--400", "#8f1b00"));
     if (props.showPercentile && total.length > 0) {
         const p95 = percentile95(total);
-        extra(format(_("95th percentile of $0: $1"), props.percentileBasis, rateText(p95)), new Float64Array(total.length).fill(p95), [2, 3], token("--pf-t--global--color--status--danger--default", "#b1380b"));
+        extra(format(_("95th percentile of $0 ($1)"), props.percentileBasis, rateText(p95)), new Float64Array(total.length).fill(p95), [2, 3], token("--pf-t--global--color--status--danger--default", "#b1380b"));
     }
     return { data: [props.x, ...raw] as uPlot.AlignedData, series, raw };
 }
