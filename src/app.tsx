@@ -26,6 +26,7 @@ import { quantityOptions, type GraphInterval, type ViewState } from "./view-stat
 import { ViewToolbar } from "./components/view-toolbar.tsx";
 import { TotalsTable } from "./components/totals-table.tsx";
 import { TrafficGraph, type GraphLine } from "./components/traffic-graph.tsx";
+import { periodLabel, timeframeErrorText } from "./timeframe-words.ts";
 import { StatusAlerts } from "./components/status-alerts.tsx";
 import { EmptyStore } from "./components/empty-store.tsx";
 import { SourcesPopover } from "./components/sources-popover.tsx";
@@ -215,11 +216,12 @@ export function App() {
         setView({ timeframe: `${stamp(from)} - ${stamp(to - 1)}` }, true);
     }, [setView]);
 
-    const timeframeError = traffic.state === "bad-timeframe" ? traffic.error.error : null;
+    const timeframeError = traffic.state === "bad-timeframe" ? timeframeErrorText(traffic.error) : null;
     // The range being shown, or being read right now: never the previous one while loading.
     const shownTimeframe = traffic.state === "loading" ? traffic.timeframe : traffic.state === "ready" ? data?.timeframe ?? null : null;
     const resolved = shownTimeframe
-        ? `${shownTimeframe.phrase ? `${shownTimeframe.phrase}: ` : ""}${formatTime(shownTimeframe.from)} – ${formatTime(shownTimeframe.to)}`
+        ? `${shownTimeframe.period ? `${periodLabel(shownTimeframe.period.unit, shownTimeframe.period.ago)}: ` : ""}` +
+          `${formatTime(shownTimeframe.from)} – ${formatTime(shownTimeframe.to)}`
         : null;
     const storeEmpty = data !== null && data.listing.files.length === 0;
     // A file the engine cannot read (another format version, a damaged compressed file) leaves

@@ -42,8 +42,10 @@ export interface Timeframe {
     period: { unit: PeriodUnit; ago: number } | null;
 }
 
+/** What went wrong, so that the page can say it in the user's language (`error` is English). */
 export type TimeframeErrorCode =
-    "empty" | "unknown-word" | "incomplete" | "bad-number" | "bad-date" | "conflict" | "empty-range" | "bad-zone";
+    | "empty" | "unknown-word" | "incomplete" | "not-a-number" | "too-large" | "before-1970"
+    | "bad-date-format" | "invalid-date" | "conflict" | "empty-range" | "bad-zone";
 
 export interface TimeframeError {
     ok: false;
@@ -163,10 +165,10 @@ export function parsePhrase(phrase: string): { ok: true; unit: PeriodUnit; ago: 
             return done("day", 2);
         }
         if (!/^[0-9]+$/.test(n))
-            return fail("bad-number", n, `'${n}' is not a number in '${phrase}'`);
+            return fail("not-a-number", n, `'${n}' is not a number in '${phrase}'`);
         const ago = Number(n);
         if (!Number.isSafeInteger(ago) || ago > 100000)
-            return fail("bad-number", n, `'${n}' is too large in '${phrase}'`);
+            return fail("too-large", n, `'${n}' is too large in '${phrase}'`);
         const u = words[i++];
         if (u === undefined)
             return missing(n);
@@ -199,7 +201,7 @@ export function parseTime(text: string, role: "start" | "end", ctx: TimeContext)
         return fail("empty", "", `empty ${role} time`);
     if (/^[0-9]+$/.test(s)) {
         if (s.length < 4 || s.length > 14 || s.length % 2 !== 0)
-            return fail("bad-date", s, `'${s}' is not YYYYMMDDhhmmss or an abbreviation of it`);
+            return fail("bad-date-format", s, `'${s}' is not YYYYMMDDhhmmss or an abbreviation of it`);
         const num = (a: number, b: number) => Number(s.slice(a, b));
         const fields = [num(0, 4)];
         for (let k = 4; k < s.length; k += 2)
@@ -207,7 +209,7 @@ export function parseTime(text: string, role: "start" | "end", ctx: TimeContext)
         const [year, month = 1, day = 1, hour = 0, minute = 0, second = 0] = fields as [number, ...number[]];
         if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
             hour > 23 || minute > 59 || second > 59)
-            return fail("bad-date", s, `'${s}' is not a valid date and time`);
+            return fail("invalid-date", s, `'${s}' is not a valid date and time`);
         const w: WallTime = { year, month, day, hour, minute, second };
         if (role === "end") {
             // the end of the named period: step the last field given by one
@@ -227,7 +229,7 @@ export function parseTime(text: string, role: "start" | "end", ctx: TimeContext)
         for (const m of s.matchAll(/([0-9]+)([smhDWMY])/g))
             total += Number(m[1]) * (RELATIVE_UNIT[m[2] as string] as number);
         if (!Number.isSafeInteger(total) || total > ctx.now)
-            return fail("bad-number", s, `'${s}' reaches back before 1970`);
+            return fail("before-1970", s, `'${s}' reaches back before 1970`);
         return { ok: true, time: ctx.now - total };
     }
     const bad = /^[0-9]+[a-zA-Z]/.test(s) ? s.replace(/^([0-9]+[smhDWMY])*/, "").replace(/^[0-9]+/, "") : s;
