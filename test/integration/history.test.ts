@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import type { Browser, FrameLocator, Page } from "playwright-core";
 import { ErrorLog, launchBrowser, newContext, openByUrl, screenshot } from "../harness/browser.ts";
 import { startCockpit, type RunningCockpit } from "../harness/cockpit.ts";
@@ -153,21 +154,44 @@ test("ticking rows draws them and puts them in the URL", async () => {
     });
 });
 
-test("a damaged compressed file is an error that names it, and no totals are shown", async () => {
-    const damaged = join(dir, "damaged");
-    spawnSync("cp", ["-a", store, damaged]);
-    chmodSync(damaged, 0o755);
-    const victim = listing(damaged).find(f => f.name.startsWith("detail/") && f.name.endsWith(".cta.gz"));
+/** A copy of the store with one compressed detail file changed by `damage`. */
+function damagedCopy(name: string, damage: (bytes: Buffer) => Buffer): { root: string; victim: string } {
+    const root = join(dir, name);
+    spawnSync("cp", ["-a", store, root]);
+    chmodSync(root, 0o755);
+    const victim = listing(root).find(f => f.name.startsWith("detail/") && f.name.endsWith(".cta.gz"));
     if (!victim)
         throw new Error("no compressed detail file to damage");
-    const path = join(damaged, victim.name);
-    writeFileSync(path, readFileSync(path).subarray(0, Math.floor(victim.size / 2)));
-    await withPage(damaged, async (page, frame) => {
+    const path = join(root, victim.name);
+    writeFileSync(path, damage(readFileSync(path)));
+    return { root, victim: victim.name };
+}
+
+test("a damaged compressed file is an error that names it, and no totals are shown", async () => {
+    const { root, victim } = damagedCopy("truncated", bytes => bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await withPage(root, async (page, frame) => {
         const alert = frame.getByText(/damaged compressed file/);
         await alert.waitFor();
-        await expect(alert.textContent()).resolves.toContain(victim.name);
+        await expect(alert.textContent()).resolves.toContain(victim);
         await expect(frame.locator(".cta-totals tr[data-counter]").count()).resolves.toBe(0);
         await screenshot(page, "history-damaged-file");
+    });
+});
+
+test("a second gzip member after the first is damage for the page as for the helper", async () => {
+    // zcat would print both members; the format allows exactly one, and the browser's
+    // DecompressionStream and the helper both refuse what follows it.
+    const extra = "detail 0 300\n";
+    const { root, victim } = damagedCopy("two-members", bytes => Buffer.concat([bytes, gzipSync(extra)]));
+    const status = spawnSync("/usr/bin/python3", ["helper/cta-helper", "status", "--json", "--store", root, "--config", join(dir, "none.json")],
+                             { encoding: "utf8" });
+    const errors = (JSON.parse(status.stdout) as { errors: string[] }).errors;
+    expect(errors.some(e => e.includes(victim))).toBe(true);
+    await withPage(root, async (_page, frame) => {
+        const alert = frame.getByText(/damaged compressed file/);
+        await alert.waitFor();
+        await expect(alert.textContent()).resolves.toContain(victim);
+        await expect(frame.locator(".cta-totals tr[data-counter]").count()).resolves.toBe(0);
     });
 });
 
