@@ -106,6 +106,11 @@ export async function startCockpit(options: CockpitOptions = {}): Promise<Runnin
     const pid = child.pid;
     if (pid === undefined)
         throw new Error("could not start cockpit-ws");
+    // If this process dies without stopping Cockpit (a SIGKILLed jest), nothing else would:
+    // a watchdog outside both process groups ends Cockpit's group when this process is gone.
+    const watchdog = spawn("/bin/sh", ["-c", 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -TERM "-$2" 2>/dev/null',
+                                        "watchdog", String(process.pid), String(pid)], { detached: true, stdio: "ignore" });
+    watchdog.unref();
 
     const stop = async (): Promise<void> => {
         if (child.exitCode === null && child.signalCode === null) {
@@ -125,6 +130,7 @@ export async function startCockpit(options: CockpitOptions = {}): Promise<Runnin
                 await exited;
             }
         }
+        watchdog.kill();
         rmSync(home, { recursive: true, force: true });
     };
 
