@@ -130,6 +130,16 @@ export function parsePhrase(phrase: string): { ok: true; unit: PeriodUnit; ago: 
             return unreadable(words[i] as string);
         return { ok: true as const, unit, ago };
     };
+    // The singular unit word after `after` ("last week", "the month ..."), or why there is none.
+    const unitAfter = (after: string): { unit: PeriodUnit; word: string } | TimeframeError => {
+        const w = words[i++];
+        if (w === undefined)
+            return missing(after);
+        const unit = UNITS[w];
+        if (unit === undefined || w.endsWith("s"))
+            return unreadable(w);
+        return { unit, word: w };
+    };
     const first = words[i++] as string;
     switch (first) {
     case "today":
@@ -138,21 +148,14 @@ export function parsePhrase(phrase: string): { ok: true; unit: PeriodUnit; ago: 
         return done("day", 1);
     case "this":
     case "last": {
-        const w = words[i++];
-        if (w === undefined)
-            return missing(first);
-        const unit = UNITS[w];
-        if (unit === undefined || w.endsWith("s"))
-            return unreadable(w);
-        return done(unit, first === "this" ? 0 : 1);
+        const read = unitAfter(first);
+        return "ok" in read ? read : done(read.unit, first === "this" ? 0 : 1);
     }
     case "the": {
-        const w = words[i++];
-        if (w === undefined)
-            return missing(first);
-        const unit = UNITS[w];
-        if (unit === undefined || w.endsWith("s"))
-            return unreadable(w);
+        const read = unitAfter(first);
+        if ("ok" in read)
+            return read;
+        const { unit, word: w } = read;
         const n = words[i++];
         if (n === undefined)
             return missing(w);
