@@ -27,6 +27,17 @@ echo "=== unit tests"
 npx jest --selectProjects unit --json --outputFile="$artifacts/jest-unit.json"
 echo "=== helper tests"
 /usr/bin/python3 tools/run-python-tests.py test/helper "$artifacts/python-tests.json"
+# The helper supports Python 3.9 (RHEL 9, Debian 11) and every newer release: its suite runs
+# again on 3.9 and on the newest interpreter the machine has (pyenv's, in the machine image).
+versioned=()
+for version in 3.9 newest; do
+    python=$(tools/find-python.sh "$version") || { echo "no Python $version found"; versioned+=("python-$version=missing.json"); continue; }
+    name="python-$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    echo "=== helper tests on $name ($python)"
+    # the churn soak runs its full 200 collections once, on Debian's python3 above
+    CTA_SOAK_COLLECTIONS=40 CTA_TEST_PYTHON=$python "$python" tools/run-python-tests.py test/helper "$artifacts/$name.json"
+    versioned+=("$name=$artifacts/$name.json")
+done
 echo "=== integration tests"
 npx jest --selectProjects integration --runInBand --forceExit --json --outputFile="$artifacts/jest-integration.json"
 
@@ -37,5 +48,6 @@ echo "=== summary"
 exec npx tsx tools/summary.ts "${steps[@]}" \
     "unit=$artifacts/jest-unit.json" \
     "python=$artifacts/python-tests.json" \
+    "${versioned[@]}" \
     "integration=$artifacts/jest-integration.json" \
     "python-packaging=$artifacts/python-packaging.json"

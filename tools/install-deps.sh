@@ -30,6 +30,7 @@ REQUIRED=(
     "dpkg-dev:/usr/bin/dpkg-buildpackage"
     "appstream:/usr/bin/appstreamcli"
     "fakeroot:/usr/bin/fakeroot"
+    "faketime:/usr/bin/faketime"
 )
 
 missing=()

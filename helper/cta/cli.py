@@ -79,9 +79,33 @@ def run_collect(args: argsmod.Args) -> int:
     return code
 
 
+def run_status(args: argsmod.Args) -> int:
+    """status works with a bad configuration file too: it reports the error, and what collect
+    does meanwhile (it goes on with the last valid configuration)."""
+    from . import lastconfig, status
+    cfg, config_error, _ = lastconfig.load(args.config, args.store)
+    rep = status.status_report(args.store, args.config, cfg, config_error)
+    lines = [f"last collection: {rep['last_collection']}"]
+    for s in rep["sources"]:
+        lines.append(f"{s['key']}: {s['status']} ({s['count']} counters) {s['note']}".rstrip())
+    for t, info in rep["tiers"].items():
+        lines.append(f"{t}: {info['files']} files, {info['bytes']} bytes")
+    lines.append(f"corrupt lines: {rep['corrupt']['count']}, torn appends: {rep['torn']}")
+    lines.extend(f"warning: {w['message']}" for w in rep["offload_warnings"])
+    lines.extend(f"error: {e}" for e in rep["errors"])
+    if config_error:
+        lines.append(f"configuration: {config_error}; collect goes on with the last valid configuration")
+    lines.extend(f"not counted [{n['start']}, {n['end']}): {n['reason']} ({n['count']} counters)"
+                 for n in rep["notes"][-10:])
+    _print(rep, args.json, "\n".join(lines))
+    return EXIT_OK
+
+
 def run(args: argsmod.Args) -> int:
     if args.command == "collect":
         return run_collect(args)
+    if args.command == "status":
+        return run_status(args)
     cfg = configmod.load_config(args.config)
     if args.command == "rotate":
         from . import rollup
@@ -100,19 +124,6 @@ def run(args: argsmod.Args) -> int:
         verb = "would merge" if args.dry_run else "merged"
         _print(summary, args.json, f"{verb} {plan.records_before} records into {plan.records_after} "
                f"in {len(plan.files)} files, {plan.bytes_before - plan.bytes_after} bytes saved")
-        return EXIT_OK
-    if args.command == "status":
-        from . import status
-        rep = status.status_report(args.store, args.config, cfg)
-        lines = [f"last collection: {rep['last_collection']}"]
-        for s in rep["sources"]:
-            lines.append(f"{s['key']}: {s['status']} ({s['count']} counters) {s['note']}".rstrip())
-        for t, info in rep["tiers"].items():
-            lines.append(f"{t}: {info['files']} files, {info['bytes']} bytes")
-        lines.append(f"corrupt lines: {rep['corrupt']['count']}, torn appends: {rep['torn']}")
-        lines.extend(f"warning: {w['message']}" for w in rep["offload_warnings"])
-        lines.extend(f"error: {e}" for e in rep["errors"])
-        _print(rep, args.json, "\n".join(lines))
         return EXIT_OK
     if args.command == "files":
         from . import status

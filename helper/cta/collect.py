@@ -73,6 +73,9 @@ def _detail_ids(root: str, rel: str, st: statemod.State) -> tuple[str, dict[str,
         size = os.path.getsize(path)
     except FileNotFoundError:
         return new_file_id(), {}, 0
+    if size == 0:
+        # created, then killed before its header was written: append_record writes it now
+        return new_file_id(), {}, 0
     c = st.detail
     if c is not None and c.rel == rel and c.size == size and recovery.header_id(path) == c.file_id:
         return c.file_id, dict(c.ids), size
@@ -119,6 +122,7 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     else:
         res.deltas = _with_pending(comp.deltas, st.pending)
     _write_notes(root, previous, now, res)
+    testseam.point("noted")
     target = storefs.file_for("detail", now)
     size = _append_block(root, st, target.rel, place.start, now, res) if res.deltas else 0
     if place.start is not None:

@@ -48,7 +48,7 @@ def start(argv: list[str]) -> None:
         return
     store = _store(argv[1:])
     try:
-        fd = os.open(os.path.join(store, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(os.path.join(store, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     except OSError:
         return                     # no store yet, or no rights: the normal path says what to do
     fcntl.flock(fd, fcntl.LOCK_EX)

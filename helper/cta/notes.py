@@ -16,10 +16,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:                       # annotations only: typing is slow to import
     from typing import Any
 
+    from .state import State
+
 from . import storefs
 
 FILE = "notes.json"
 KEEP = 1000
+RECENT = 50                # notes in `status --json`
 LISTED = 100               # counters named in one note; `count` says how many there were
 
 
@@ -58,7 +61,10 @@ def add(root: str, new: list[dict[str, Any]]) -> None:
     storefs.replace_file(os.path.join(root, FILE), data.encode("utf-8"))
 
 
-def recent(root: str, count: int = 50) -> dict[str, Any]:
+def status_fields(root: str, st: State | None, config_error: str) -> dict[str, Any]:
+    """What `status --json` says about collecting: recent notes, a held interval, the config."""
     doc = load(root)
-    notes = doc["notes"]
-    return {"notes": notes[-count:], "total": len(notes) + int(doc.get("dropped", 0))}
+    recent = doc["notes"][-RECENT:]
+    held = bool(st and st.pending)
+    return {"notes": recent, "notes_total": len(doc["notes"]) + int(doc.get("dropped", 0)),
+            "held": held, "config_error": config_error}

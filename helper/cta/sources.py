@@ -377,6 +377,9 @@ def read_interfaces(root: str, exclude: list[str]) -> list[Reading]:
         try:
             with open(os.path.join(base, "ifindex")) as f:
                 ifindex = f.read().strip()
+            # the device's sysfs node: a device created again under the same name, even with
+            # the same ifindex, is a new kernel object with a new node (kernfs numbers them)
+            node = os.stat(base).st_ino
             values = {}
             for k in ("rx_bytes", "rx_packets", "tx_bytes", "tx_packets"):
                 with open(os.path.join(base, "statistics", k)) as f:
@@ -385,7 +388,7 @@ def read_interfaces(root: str, exclude: list[str]) -> list[Reading]:
             continue                       # went away while reading, or not a netdev
         for d in ("rx", "tx"):
             out.append(Reading(Identity("iface", "link", "", d, 1, name),
-                               values[f"{d}_bytes"] % U64, values[f"{d}_packets"] % U64, ifindex))
+                               values[f"{d}_bytes"] % U64, values[f"{d}_packets"] % U64, f"{ifindex}:{node}"))
     return out
 
 

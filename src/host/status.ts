@@ -30,6 +30,22 @@ export interface HelperStatus {
     transaction_pending: boolean;
     offload_warnings: { family: string; table: string; flowtable: string; message: string }[];
     errors: string[];
+    /** What collections did not count, newest last (docs/helper.md, "Notes"). */
+    notes?: CollectionNote[];
+    notes_total?: number;
+    /** Values read while the clock stood inside recorded time, waiting for a later collection. */
+    held?: boolean;
+    /** The configuration file's error, while collect goes on with the last valid configuration. */
+    config_error?: string;
+}
+
+export interface CollectionNote {
+    start: number | null;
+    end: number | null;
+    reason: string;
+    /** Identity keys, `source:KEY` for a whole source; at most 100 of `count`. */
+    counters: string[];
+    count: number;
 }
 
 export function helperStatus(): Promise<HelperStatus> {

@@ -8,12 +8,13 @@ against the helper's notes (test/helper/churn.py). Needs root; skipped otherwise
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import unittest
 
 from test.helper.churn import Ledger
-from test.helper.netlab import Lab, require_root
+from test.helper.netlab import Lab, intervals, require_root, stored_totals
 
 NFT = """
 table inet acct {
@@ -135,6 +136,64 @@ class Churn(unittest.TestCase):
             churn.wait()
         report = ledger.check(keys)
         print(f"\nchurn: {report}")
+
+    def test_clock_steps_forward_and_back(self) -> None:
+        """faketime: 30 days ahead, back, an hour behind; a reset meanwhile loses nothing."""
+        lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+        if not os.path.exists(lib):
+            self.fail("libfaketime is missing (Debian package faketime; tools/install-deps.sh installs it)")
+
+        def fake(offset: str) -> dict[str, str]:
+            return {"LD_PRELOAD": lib, "FAKETIME": offset, "FAKETIME_DONT_RESET": "1"}
+
+        self.lab.nft_b(NFT)
+        self.add_commented("iptables-nft", "www")
+        keys = [key("nft-rule", "solo"), key("iptables", "www")]
+        self.lab.collect()
+        ledger = Ledger(self.lab)
+        self.lab.send(10, 300)
+        ledger.collect(keys)
+        self.lab.send(10, 400)
+        ahead = ledger.collect(keys, env=fake("+30d"))
+        self.assertGreater(int(ahead["clock_step"]), 29 * 86400)  # type: ignore[call-overload]
+        self.lab.b_exec("nft", "reset", "counters")             # right after, before any traffic
+        self.lab.b_exec("iptables-nft", "-Z", "INPUT")
+        self.lab.send(10, 500)
+        back = ledger.collect(keys)
+        self.assertTrue(back["written"], back)
+        self.lab.send(10, 600)
+        held = ledger.collect(keys, env=fake("-1h"), check=False)
+        self.assertTrue(held["held"], held)
+        self.assertEqual(self.lab.last_returncode, 6)
+        self.lab.send(10, 700)
+        ledger.collect(keys)
+        report = ledger.check(keys)
+        self.assertTrue(all(acc == real for acc, real, _ in report.values()), report)
+        spans = intervals(self.lab.store)
+        for (s1, e1), (s2, e2) in zip(spans, spans[1:]):
+            self.assertLessEqual(e1, s2, f"overlapping records: {spans}")
+        reasons = [str(n["reason"]) for n in ledger.notes()]
+        self.assertTrue(any("stepped forward" in r for r in reasons), reasons)
+        self.assertTrue(any("stepped back" in r for r in reasons), reasons)
+
+    def test_interface_created_again_with_the_same_name_and_index(self) -> None:
+        """Issue #11 item 11: the new device starts from zero and is counted from zero."""
+        vb = f"iface link - rx 1 {self.lab.vb}"
+        self.lab.collect()
+        ledger = Ledger(self.lab)
+        self.lab.send(30, 1200)
+        ledger.collect([vb])
+        index = self.lab.b_exec("cat", f"/sys/class/net/{self.lab.vb}/ifindex").strip()
+        self.lab.delete_link()
+        self.lab.make_link(index_b=index)
+        self.assertEqual(self.lab.b_exec("cat", f"/sys/class/net/{self.lab.vb}/ifindex").strip(), index)
+        self.lab.send(10, 1200)                  # less than before: a fall alone would show it
+        self.lab.send(40, 1200)                  # more than before: only the new device tells
+        ledger.collect([vb])
+        got = stored_totals(self.lab.store)[vb][0]
+        real = sum(ledger.intervals.values())
+        frames = 14 * 80                         # interface counters see Ethernet frames
+        self.assertEqual(got, real + frames)
 
 
 # A bounded loop (at most 2000 rounds, 120 s) that inserts and deletes unrelated rules at the top
