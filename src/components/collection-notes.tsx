@@ -4,7 +4,9 @@
 // clock that went back. Rule names in notes are untrusted text: React renders them as text.
 import { Alert } from "../pf.ts";
 import { _, format, ngettext } from "../host/i18n.ts";
-import type { CollectionNote, HelperStatus } from "../host/status.ts";
+import type { HelperStatus } from "../host/status.ts";
+import { describeIdentity, displayName } from "../engine/identity.ts";
+import { notedCounter, notesInRange, type CollectionNote } from "../engine/notes.ts";
 
 export interface CollectionNotesProps {
     status: HelperStatus | null;
@@ -13,32 +15,13 @@ export interface CollectionNotesProps {
     formatTime: (t: number) => string;
 }
 
-/** A note concerns the range when its interval meets it. */
-export function notesInRange(notes: readonly CollectionNote[], range: { from: number; to: number } | null): CollectionNote[] {
-    if (!range)
-        return [...notes];
-    return notes.filter(n => (n.end ?? Infinity) > range.from && (n.start ?? -Infinity) < range.to);
-}
-
-/** "www (iptables-legacy ip filter INPUT)" for an identity key; a whole source by its name. */
-export function counterLabel(key: string): string {
-    if (key.startsWith("source:"))
-        return format(_("every counter of $0"), key.slice("source:".length));
-    const fields = key.split(" ");
-    if (fields.length !== 6)
-        return key;
-    const decode = (field: string) => {
-        if (field === "-")
-            return "";
-        try {
-            return decodeURIComponent(field);
-        } catch {
-            return field;
-        }
-    };
-    const [source, family, table, chain, seq, name] = fields.map(decode) as [string, string, string, string, string, string];
-    const where = [source, family, table, chain].filter(Boolean).join(" ");
-    return `${name}${seq !== "1" ? ` #${seq}` : ""} (${where})`;
+function counterLabel(key: string): string {
+    const noted = notedCounter(key);
+    if (noted.kind === "source")
+        return format(_("every counter of $0"), noted.source);
+    if (noted.kind === "unreadable")
+        return noted.text;
+    return `${displayName(noted.identity)} (${describeIdentity(noted.identity)})`;
 }
 
 function NoteItem({ note, formatTime }: { note: CollectionNote; formatTime: (t: number) => string }) {
@@ -72,7 +55,7 @@ export function CollectionNotes({ status, range, formatTime }: CollectionNotesPr
                 {_("The counters are still read, and what they counted is kept; it is written to the store as soon as the clock is past the time already recorded.")}
             </Alert>);
     }
-    const notes = notesInRange(status.notes ?? [], range);
+    const notes = range ? notesInRange(status.notes ?? [], range.from, range.to) : status.notes ?? [];
     if (notes.length > 0) {
         alerts.push(
             <Alert key="notes" isInline variant="info"

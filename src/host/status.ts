@@ -3,6 +3,7 @@
 // privileges, plus the host name for reports.
 import { cockpit } from "./cockpit.ts";
 import { runHelperJson } from "./helper.ts";
+import type { CollectionNote } from "../engine/notes.ts";
 
 export interface SourceStatus {
     key: string;
@@ -39,14 +40,6 @@ export interface HelperStatus {
     config_error?: string;
 }
 
-export interface CollectionNote {
-    start: number | null;
-    end: number | null;
-    reason: string;
-    /** Identity keys, `source:KEY` for a whole source; at most 100 of `count`. */
-    counters: string[];
-    count: number;
-}
 
 export function helperStatus(): Promise<HelperStatus> {
     return runHelperJson<HelperStatus>("status");

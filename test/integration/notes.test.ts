@@ -44,6 +44,22 @@ afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
 });
 
+test.each([["dark", "de"]] as const)("the notes in %s theme, %s", async (theme, language) => {
+    const cockpit = await startCockpit({ user: "nobody", env: { CTA_STORE: store, CTA_CONFIG: config } });
+    const context = await newContext(browser, cockpit.url, { language, theme });
+    try {
+        const page = await context.newPage();
+        const frame = await openByUrl(page, "/traffic-accounting#/?timeframe=today");
+        await frame.getByText("1 Hinweis der Erfassung für diesen Zeitraum").waitFor();
+        await frame.getByText("Zeigen, was nicht gezählt wurde").click();
+        await frame.getByText("alle Zähler von iptables:ip").waitFor();
+        await screenshot(page, `collection-notes-${theme}-${language}`);
+    } finally {
+        await context.close();
+        await cockpit.stop();
+    }
+});
+
 test("notes of the timeframe, a bad configuration, and hostile names as text", async () => {
     const cockpit = await startCockpit({ user: "nobody", env: { CTA_STORE: store, CTA_CONFIG: config } });
     const context = await newContext(browser, cockpit.url);
