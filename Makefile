@@ -14,7 +14,7 @@ TARFILE := $(PACKAGE_NAME)-$(VERSION).tar.xz
 # Reproducible tarballs: every file gets the time of the last commit.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-BUILD_INPUTS := $(shell find src po -type f 2>/dev/null) build.ts package.json package-lock.json
+BUILD_INPUTS := $(shell find src po -type f 2>/dev/null) manifest.json build.ts package.json package-lock.json
 
 all: dist/manifest.json
 

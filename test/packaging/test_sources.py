@@ -46,7 +46,7 @@ class Metainfo(unittest.TestCase):
         launchable = root.find("launchable")
         assert launchable is not None
         self.assertEqual(launchable.get("type"), "cockpit-manifest")
-        manifest = json.loads((REPO / "src" / "manifest.json").read_text())
+        manifest = json.loads((REPO / "manifest.json").read_text())
         self.assertEqual(launchable.text, manifest.get("name", "traffic-accounting"))
 
 
