@@ -36,7 +36,13 @@ const expectedBytes = (t: typeof TRAFFIC[number]) => BigInt(t.count * (t.size + 
 const EXPECTED_TOTAL = TRAFFIC.reduce((sum, t) => sum + expectedBytes(t), 0n);
 
 const skipReason = NetLab.available();
-const describeIfRoot = skipReason === null ? describe : describe.skip;
+// Skipped blocks carry the reason in their title, where `make check`'s summary reads it.
+const describeIfRoot = (title: string, body: () => void): void => {
+    if (skipReason === null)
+        describe(title, body);
+    else
+        describe.skip(`${title} (skipped: ${skipReason})`, body);
+};
 if (skipReason !== null)
     console.warn(`page integration tests skipped: ${skipReason}`);
 
