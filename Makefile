@@ -102,6 +102,13 @@ deb: $(TARFILE)
 check:
 	./tools/check.sh
 
+# Only the .deb under a real systemd booted with systemd-nspawn (test/systemd/; `make check` runs
+# it too). Root only; the first run debootstraps a tree into /var/cache/cta-nspawn.
+check-systemd:
+	mkdir -p test/artifacts
+	/usr/bin/python3 tools/run-python-tests.py test/systemd test/artifacts/python-systemd.json; \
+	npx tsx tools/summary.ts python-systemd=test/artifacts/python-systemd.json
+
 demo:
 	./tools/install-deps.sh
 	npm run --silent build
@@ -116,4 +123,4 @@ pot:
 clean:
 	rm -rf dist test/artifacts .dist-tmp $(PACKAGE_NAME)-*.tar.xz
 
-.PHONY: all watch install devel-install devel-uninstall dist rpm deb check demo bench pot clean
+.PHONY: all watch install devel-install devel-uninstall dist rpm deb check check-systemd demo bench pot clean

@@ -61,7 +61,7 @@ def run(args: argsmod.Args) -> int:
                 print(f"{PROG}: {sr.key}: {sr.note}", file=sys.stderr)
         if res.message:
             print(f"{PROG}: {res.message}", file=sys.stderr)
-        summary = {"start": res.start, "end": res.end, "written": res.written,
+        summary: dict[str, object] = {"start": res.start, "end": res.end, "written": res.written,
                    "changed": len(res.deltas), "baselines": res.baseline, "resets": res.resets,
                    "closed": res.closing.closed, "sources": {sr.key: sr.status for sr in res.sources}}
         _print(summary, args.json, f"collected {len(res.deltas)} changed counters "

@@ -57,7 +57,8 @@ def start(argv: list[str]) -> None:
     out_r, out_w = os.pipe2(os.O_CLOEXEC)
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     try:
-        fcntl.fcntl(out_r, fcntl.F_SETPIPE_SZ, 1 << 20)   # nft need not wait for us to read
+        # nft need not wait for us to read; fcntl names F_SETPIPE_SZ (1031) from Python 3.10 on
+        fcntl.fcntl(out_r, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
     except OSError:
         pass
     argv_nft = [nft, "-j", "list", "ruleset"]
