@@ -9,6 +9,8 @@ COCKPIT_DIR := $(DESTDIR)$(PREFIX)/share/cockpit/traffic-accounting
 HELPER_DIR := $(DESTDIR)$(PREFIX)/libexec/$(PACKAGE_NAME)
 UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 METAINFO_DIR := $(DESTDIR)$(PREFIX)/share/metainfo
+# The AppStream file is named by its component id, as AppStream asks.
+METAINFO := packaging/org.cockpit_project.traffic_accounting.metainfo.xml
 DEVEL_DIR := $(HOME)/.local/share/cockpit/traffic-accounting
 TARFILE := $(PACKAGE_NAME)-$(VERSION).tar.xz
 # Reproducible tarballs: every file gets the time of the last commit.
@@ -28,7 +30,14 @@ dist/manifest.json: node_modules/.package-lock.json $(BUILD_INPUTS)
 watch: node_modules/.package-lock.json
 	npm run watch
 
+# The page runs the helper and reads the configuration at fixed paths under /usr and /etc (see
+# src/host/helper.ts), and the units name /usr/libexec: another PREFIX would install a page and
+# units that point at nothing, so it is refused. DESTDIR is free.
 install: all
+	@if [ "$(PREFIX)" != /usr ]; then \
+	    echo "PREFIX=$(PREFIX): only /usr works (the page and the units call /usr/libexec/$(PACKAGE_NAME)/cta-helper); use DESTDIR to install elsewhere" >&2; \
+	    exit 1; \
+	fi
 	mkdir -p $(COCKPIT_DIR)
 	cp -r dist/. $(COCKPIT_DIR)/
 	if [ -d helper/cta ]; then \
@@ -40,10 +49,8 @@ install: all
 	    mkdir -p $(DESTDIR)$(UNIT_DIR) && \
 	    install -m 0644 helper/systemd/*.service helper/systemd/*.timer $(DESTDIR)$(UNIT_DIR)/; \
 	fi
-	if [ -f packaging/$(PACKAGE_NAME).metainfo.xml ]; then \
-	    mkdir -p $(METAINFO_DIR) && \
-	    install -m 0644 packaging/$(PACKAGE_NAME).metainfo.xml $(METAINFO_DIR)/; \
-	fi
+	mkdir -p $(METAINFO_DIR)
+	install -m 0644 $(METAINFO) $(METAINFO_DIR)/
 
 # Serve this checkout's dist/ from the current user's Cockpit (log in again to see changes).
 devel-install: all

@@ -26,7 +26,8 @@ PAGE_DIR = Path("/usr/share/cockpit/traffic-accounting")
 HELPER_DIR = Path(f"/usr/libexec/{PACKAGE}")
 HELPER = HELPER_DIR / "cta-helper"
 DEFAULTS_DIR = Path(f"/usr/share/{PACKAGE}")
-METAINFO = Path(f"/usr/share/metainfo/{PACKAGE}.metainfo.xml")
+APPSTREAM_ID = "org.cockpit_project.traffic_accounting"
+METAINFO = Path(f"/usr/share/metainfo/{APPSTREAM_ID}.metainfo.xml")
 STORE = Path(f"/var/lib/{PACKAGE}")
 CONFIG_DIR = Path(f"/etc/{PACKAGE}")
 CONFIG = CONFIG_DIR / "config.json"
@@ -67,6 +68,11 @@ def run(argv: list[str], check: bool = True, cwd: Path | None = None, umask: int
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
         raise CommandFailed(f"{' '.join(argv)} exited {proc.returncode}:\n{tail}")
     return proc
+
+
+def cockpit_required() -> str:
+    """The Cockpit version manifest.json requires, which the packages depend on."""
+    return str(json.loads((REPO / "manifest.json").read_text())["requires"]["cockpit"])
 
 
 def sha256(path: Path) -> str:

@@ -180,7 +180,7 @@ class FreshInstall(unittest.TestCase):
         self.assertNotIn(str(CONFIG), conffiles)
 
     def test_metainfo_installed_and_valid(self) -> None:
-        self.assertEqual(METAINFO.read_bytes(), tarball_member(f"packaging/{PACKAGE}.metainfo.xml"))
+        self.assertEqual(METAINFO.read_bytes(), tarball_member(f"packaging/{common.APPSTREAM_ID}.metainfo.xml"))
         p = run(["appstreamcli", "validate", "--no-net", str(METAINFO)], check=False)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 

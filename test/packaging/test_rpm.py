@@ -29,7 +29,7 @@ def expected_files() -> set[str]:
         f"/etc/{PACKAGE}", f"/etc/{PACKAGE}/config.json",
         f"/usr/share/{PACKAGE}", f"/usr/share/{PACKAGE}/config.json",
         "/usr/share/cockpit/traffic-accounting",
-        f"/usr/share/metainfo/{PACKAGE}.metainfo.xml",
+        f"/usr/share/metainfo/{common.APPSTREAM_ID}.metainfo.xml",
         f"/usr/lib/systemd/system-preset/80-{PACKAGE}.preset",
         f"/var/lib/{PACKAGE}",
     }
@@ -108,8 +108,8 @@ class Rpm(unittest.TestCase):
 
     def test_dependencies(self) -> None:
         requires = run(["rpm", "-qp", "--requires", str(common.build().rpm)]).stdout.splitlines()
-        self.assertIn("cockpit-bridge", requires)
-        self.assertIn("python3", requires)
+        self.assertIn(f"cockpit-bridge >= {common.cockpit_required()}", requires)
+        self.assertIn("python3 >= 3.9", requires)
         recommends = run(["rpm", "-qp", "--recommends", str(common.build().rpm)]).stdout.split()
         self.assertEqual(recommends, ["nftables"])
 

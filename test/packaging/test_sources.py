@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -17,7 +18,7 @@ from test.packaging import common
 from test.packaging.common import PACKAGE, REPO, run
 
 PACKAGING = REPO / "packaging"
-METAINFO = PACKAGING / f"{PACKAGE}.metainfo.xml"
+METAINFO = PACKAGING / f"{common.APPSTREAM_ID}.metainfo.xml"
 SPEC = PACKAGING / f"{PACKAGE}.spec"
 DEBIAN = PACKAGING / "debian"
 
@@ -48,6 +49,20 @@ class Metainfo(unittest.TestCase):
         self.assertEqual(launchable.get("type"), "cockpit-manifest")
         manifest = json.loads((REPO / "manifest.json").read_text())
         self.assertEqual(launchable.text, manifest.get("name", "traffic-accounting"))
+
+
+    def test_named_by_its_id_with_homepage_and_developer(self) -> None:
+        root = ET.parse(METAINFO).getroot()
+        self.assertEqual(METAINFO.name, f"{root.findtext('id')}.metainfo.xml")
+        developer = root.find("developer")
+        assert developer is not None
+        self.assertTrue(developer.get("id") and developer.findtext("name"))
+        self.assertEqual(root.findtext("developer_name"), developer.findtext("name"))
+        homepage = root.findtext("url[@type='homepage']")
+        self.assertRegex(homepage or "", r"^https://")
+        # the same homepage in the spec and in debian/control
+        self.assertRegex(SPEC.read_text(), rf"(?m)^URL:\s+{re.escape(homepage or '')}$")
+        self.assertRegex((DEBIAN / "control").read_text(), rf"(?m)^Homepage: {re.escape(homepage or '')}$")
 
 
 class DefaultConfiguration(unittest.TestCase):
@@ -96,7 +111,7 @@ class Debian(unittest.TestCase):
         depends = re.search(r"(?ms)^Depends:(.*?)^\S", control)
         assert depends is not None
         self.assertEqual([d.strip() for d in depends.group(1).split(",") if d.strip()],
-                         ["cockpit-bridge", "python3", "${misc:Depends}"])
+                         [f"cockpit-bridge (>= {common.cockpit_required()})", "python3 (>= 3.9)", "${misc:Depends}"])
         self.assertRegex(control, r"(?m)^Recommends: nftables,?$")
 
     def test_built_deb_fields(self) -> None:
@@ -104,7 +119,8 @@ class Debian(unittest.TestCase):
         fields = {f: run(["dpkg-deb", "-f", deb, f]).stdout.strip()
                   for f in ("Package", "Architecture", "Depends", "Recommends")}
         self.assertEqual(fields, {"Package": PACKAGE, "Architecture": "all",
-                                  "Depends": "cockpit-bridge, python3", "Recommends": "nftables"})
+                                  "Depends": f"cockpit-bridge (>= {common.cockpit_required()}), python3 (>= 3.9)",
+                                  "Recommends": "nftables"})
 
     def test_built_deb_contents(self) -> None:
         listing = run(["dpkg-deb", "-c", str(common.build().deb)]).stdout
@@ -112,7 +128,7 @@ class Debian(unittest.TestCase):
         self.assertEqual(rows[f"/var/lib/{PACKAGE}/"], ["drwxr-xr-x", "root/root"])
         self.assertEqual(rows[f"/etc/{PACKAGE}/"], ["drwxr-xr-x", "root/root"])
         self.assertIn("/usr/share/cockpit/traffic-accounting/manifest.json", rows)
-        self.assertIn(f"/usr/share/metainfo/{PACKAGE}.metainfo.xml", rows)
+        self.assertIn(f"/usr/share/metainfo/{common.APPSTREAM_ID}.metainfo.xml", rows)
         self.assertIn(f"/usr/share/{PACKAGE}/config.json", rows)
         # the configuration is the admin's from the first installation on: not in the package
         self.assertNotIn(f"/etc/{PACKAGE}/config.json", rows)
@@ -131,6 +147,42 @@ class Debian(unittest.TestCase):
                 self.assertTrue(path.stat().st_mode & 0o111, f"{script} is not executable")
                 self.assertEqual(run(["sh", "-n", str(path)], check=False).returncode, 0)
         self.assertTrue((DEBIAN / "rules").stat().st_mode & 0o111)
+
+
+class Units(unittest.TestCase):
+    def test_services_are_oneshots_with_a_start_timeout(self) -> None:
+        """A oneshot has no start timeout by default: a hung run would block the next forever."""
+        seconds = {"min": 60, "h": 3600, "s": 1}
+        for service in ("collect", "rotate"):
+            with self.subTest(service=service):
+                text = (REPO / "helper" / "systemd" / f"{PACKAGE}-{service}.service").read_text()
+                self.assertRegex(text, r"(?m)^Type=oneshot$")
+                m = re.search(r"(?m)^TimeoutStartSec=(\d+)(min|h|s)$", text)
+                assert m is not None, f"{service}.service has no TimeoutStartSec"
+                if service == "collect":   # ended before the next five-minute run is due
+                    self.assertLess(int(m.group(1)) * seconds[m.group(2)], 300)
+
+
+class Install(unittest.TestCase):
+    def test_another_prefix_is_refused_and_writes_nothing(self) -> None:
+        with tempfile.TemporaryDirectory() as dest:
+            p = run(["make", "-C", str(REPO), "--no-print-directory", "install", "-o", "all",
+                     f"DESTDIR={dest}", "PREFIX=/usr/local"], check=False)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("PREFIX=/usr/local: only /usr works", p.stderr)
+            self.assertEqual(list(Path(dest).iterdir()), [])
+
+    def test_usr_with_destdir_installs_everything_there(self) -> None:
+        with tempfile.TemporaryDirectory() as dest:
+            run(["make", "-C", str(REPO), "--no-print-directory", "install", "-o", "all",
+                 f"DESTDIR={dest}", "UNIT_DIR=/usr/lib/systemd/system"])
+            root = Path(dest)
+            for path in ("usr/share/cockpit/traffic-accounting/manifest.json",
+                         f"usr/libexec/{PACKAGE}/cta-helper",
+                         f"usr/share/metainfo/{common.APPSTREAM_ID}.metainfo.xml",
+                         f"usr/lib/systemd/system/{PACKAGE}-collect.timer"):
+                self.assertTrue((root / path).is_file(), path)
+            self.assertEqual(sorted(p.name for p in root.iterdir()), ["usr"])
 
 
 class Spdx(unittest.TestCase):
