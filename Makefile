@@ -83,6 +83,8 @@ $(TARFILE): node_modules/.package-lock.json
 # distribution would, in a throw-away directory; the .rpm and .deb land in PKG_OUTPUT. Debian's rpm has no package database to check
 # BuildRequires against, so on a host where rpm does not know itself, rpmbuild gets --nodeps.
 PKG_OUTPUT ?= $(CURDIR)
+# e.g. RPMBUILD_OPTS="--without vendor_preset"
+RPMBUILD_OPTS ?=
 SPEC := packaging/$(PACKAGE_NAME).spec
 
 rpm: $(TARFILE)
@@ -91,7 +93,7 @@ rpm: $(TARFILE)
 	{ grep -q '^Version: *$(VERSION)$$' "$$work/$(PACKAGE_NAME).spec" || \
 	    { echo "$(SPEC): Version is not $(VERSION)" >&2; exit 1; }; } && \
 	ln -s $(abspath $(TARFILE)) "$$work/$(PACKAGE_NAME)-$(VERSION).tar.xz" && \
-	rpmbuild -bb $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) \
+	rpmbuild -bb $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) $(RPMBUILD_OPTS) \
 	    --define "_topdir $$work" --define "_sourcedir $$work" --define "_tmppath $$work" \
 	    --define "_rpmdir $(abspath $(PKG_OUTPUT))" \
 	    --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
