@@ -141,6 +141,16 @@ def _next_deb(work: Path, tarball: Path) -> Path:
     return top / f"{PACKAGE}_{version()}-2_all.deb"
 
 
+def rebuild(target: str, name: str, *make_args: str) -> Path:
+    """`make deb` or `make rpm` again from the same tarball (not remade) into a new directory."""
+    b = build()
+    out = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=b.work))
+    proc = run(["make", "-C", str(REPO), "--no-print-directory", target, "-o", str(b.tarball),
+                f"TARFILE={b.tarball}", f"PKG_OUTPUT={out}", *make_args])
+    (out / "build.log").write_text(proc.stdout + proc.stderr)
+    return out
+
+
 @atexit.register
 def cleanup_build() -> None:
     if _build is not None:

@@ -113,6 +113,19 @@ class Rpm(unittest.TestCase):
         recommends = run(["rpm", "-qp", "--recommends", str(common.build().rpm)]).stdout.split()
         self.assertEqual(recommends, ["nftables"])
 
+    def test_reproducible(self) -> None:
+        again = common.rebuild("rpm", "rpm-again")
+        self.assertEqual(common.sha256(next(again.glob("*.rpm"))), common.sha256(common.build().rpm))
+
+    def test_without_vendor_preset_and_check_validates_the_metainfo(self) -> None:
+        out = common.rebuild("rpm", "rpm-without-preset", "RPMBUILD_OPTS=--without vendor_preset")
+        listed = run(["rpm", "-qlp", str(next(out.glob("*.rpm")))]).stdout.split()
+        self.assertEqual([f for f in listed if "preset" in f], [])
+        self.assertIn(f"/usr/lib/systemd/system/{PACKAGE}-collect.timer", listed)
+        log = (out / "build.log").read_text()
+        self.assertRegex(log, r"appstreamcli validate --no-net \S+/org\.cockpit_project\.traffic_accounting\.metainfo\.xml")
+        self.assertIn("Validation was successful", log)
+
     def test_preset_enables_the_timers(self) -> None:
         preset = payload()[f"./usr/lib/systemd/system-preset/80-{PACKAGE}.preset"].decode()
         self.assertEqual(preset.split("\n"), [f"enable {t}" for t in TIMERS] + [""])

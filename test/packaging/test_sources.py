@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -140,6 +141,30 @@ class Debian(unittest.TestCase):
                 if name.startswith(f"/usr/libexec/{PACKAGE}/cta/") and name.endswith(".py"):
                     self.assertEqual(mode, "-rw-r--r--")
 
+    def test_built_deb_is_reproducible(self) -> None:
+        again = common.rebuild("deb", "deb-again")
+        self.assertEqual(common.sha256(next(again.glob("*.deb"))), common.sha256(common.build().deb))
+        self.assertIn("Validation was successful", (again / "build.log").read_text(),
+                      "dh_auto_test did not validate the metainfo")
+
+    def test_rules_rebuild_the_page_from_source_where_node_modules_is(self) -> None:
+        """As cockpit-podman does: with the locked npm packages in the tree, debian/rules builds
+        dist/ again from source, and it comes out the same as the tarball's."""
+        b = common.build()
+        with tempfile.TemporaryDirectory() as tmp:
+            run(["tar", "-xf", str(b.tarball), "-C", tmp])
+            src = Path(tmp) / f"{PACKAGE}-{common.version()}"
+            shipped = (src / "dist" / "index.js").read_bytes()
+            shutil.rmtree(src / "dist")
+            (src / "node_modules").symlink_to(REPO / "node_modules")
+            run(["make", "-f", "packaging/debian/rules", "override_dh_auto_build"], cwd=src)
+            self.assertEqual((src / "dist" / "index.js").read_bytes(), shipped)
+            (src / "node_modules").unlink()
+            # and without them, the shipped page is used as it is
+            run(["make", "-f", "packaging/debian/rules", "override_dh_auto_build"], cwd=src)
+        spec = SPEC.read_text()
+        self.assertIn("if [ -d node_modules ]; then\n    NODE_ENV=production npm run --silent build\nfi", spec)
+
     def test_maintainer_scripts_are_shell_that_parses(self) -> None:
         for script in ("postinst", "postrm"):
             with self.subTest(script=script):
@@ -183,6 +208,24 @@ class Install(unittest.TestCase):
                          f"usr/lib/systemd/system/{PACKAGE}-collect.timer"):
                 self.assertTrue((root / path).is_file(), path)
             self.assertEqual(sorted(p.name for p in root.iterdir()), ["usr"])
+
+
+class BundledLicenses(unittest.TestCase):
+    def test_spec_and_copyright_name_what_the_lock_file_bundles(self) -> None:
+        p = run(["npx", "tsx", "tools/bundled-licenses.ts", "--check"], cwd=REPO, check=False)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        spec = SPEC.read_text()
+        for name in ("react", "@patternfly/react-core", "tslib", "uplot"):
+            self.assertRegex(spec, rf"(?m)^Provides:\s+bundled\(npm\({re.escape(name)}\)\) = \d")
+        self.assertRegex(spec, r"(?m)^License:\s+LGPL-2\.1-or-later AND .*\bMIT\b")
+
+    def test_copyright_has_the_text_of_every_licence_it_names(self) -> None:
+        stanzas = [dict(re.findall(r"(?m)^([A-Za-z-]+):\s*(.*)$", s))
+                   for s in re.split(r"\n\s*\n", (DEBIAN / "copyright").read_text())]
+        texts = {s["License"] for s in stanzas if "License" in s and "Files" not in s and "Format" not in s}
+        used = {name for s in stanzas if "Files" in s for name in re.split(r" and | or ", s["License"])}
+        self.assertIn("Expat", used)
+        self.assertEqual(used - texts, set())
 
 
 class Spdx(unittest.TestCase):
