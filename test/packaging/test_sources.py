@@ -231,7 +231,8 @@ class BundledLicenses(unittest.TestCase):
 class Spdx(unittest.TestCase):
     def test_every_file_that_can_carry_a_comment_has_the_line(self) -> None:
         files = [SPEC, METAINFO, DEBIAN / "rules", DEBIAN / "postinst", DEBIAN / "postrm",
-                 *sorted((REPO / "test" / "packaging").glob("*.py"))]
+                 *sorted((REPO / "test" / "packaging").glob("*.py")), *sorted((REPO / "test" / "systemd").glob("*.py")),
+                 REPO / "pyproject.toml", REPO / "tools" / "bundled-licenses.ts"]
         for path in files:
             with self.subTest(file=str(path.relative_to(REPO))):
                 self.assertIn("SPDX-License-Identifier: LGPL-2.1-or-later", "".join(path.read_text().splitlines(True)[:3]))
