@@ -12,6 +12,7 @@ once with debootstrap and cached in /var/cache/cta-nspawn.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -127,21 +128,66 @@ def send(port: int, count: int, size: int) -> None:
     inside("python3", "-c", code)
 
 
+# Runs inside the container: every store file of every tier, plain or gzip, as JSON lines of
+# [file, identity, bytes, packets] summed per file, read as docs/store-format.md says.
+READ_STORE = """
+import gzip, json, os, sys
+root = sys.argv[1]
+for tier in ("detail", "hourly", "daily"):
+    d = os.path.join(root, tier)
+    for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+        if not (name.endswith(".cta") or name.endswith(".cta.gz")):
+            continue
+        raw = open(os.path.join(d, name), "rb").read()
+        text = (gzip.decompress(raw) if name.endswith(".gz") else raw).decode()
+        ids, sums = {}, {}
+        for line in text.splitlines():
+            f = line.split(" ")
+            if f[0] == "c":
+                ids[f[1]] = " ".join(f[2:])
+            elif f[0].isdigit() and len(f) == 3:
+                b, p = sums.get(ids[f[0]], (0, 0))
+                sums[ids[f[0]]] = (b + int(f[1]), p + int(f[2]))
+        for identity, (b, p) in sums.items():
+            print(json.dumps([tier + "/" + name, identity, b, p]))
+"""
+
+
+def store_files() -> dict[str, dict[tuple[str, ...], tuple[int, int]]]:
+    """Per store file, bytes and packets per counter identity."""
+    files: dict[str, dict[tuple[str, ...], tuple[int, int]]] = {}
+    for line in inside("python3", "-c", READ_STORE, STORE).splitlines():
+        name, identity, b, p = json.loads(line)
+        files.setdefault(name, {})[tuple(identity.split(" "))] = (b, p)
+    return files
+
+
 def store_totals() -> dict[tuple[str, ...], tuple[int, int]]:
-    """Bytes and packets per counter identity over every plain detail file (the test's data is
-    all of today), read as docs/store-format.md says."""
+    """Bytes and packets per counter identity over the whole store."""
     totals: dict[tuple[str, ...], tuple[int, int]] = {}
-    listing = inside("sh", "-c", f"ls {STORE}/detail/*.cta 2>/dev/null || true").split()
-    for path in listing:
-        ids: dict[str, tuple[str, ...]] = {}
-        for line in inside("cat", path).splitlines():
-            fields = line.split(" ")
-            if fields[0] == "c":
-                ids[fields[1]] = tuple(fields[2:])
-            elif fields[0].isdigit() and len(fields) == 3:
-                b, p = totals.get(ids[fields[0]], (0, 0))
-                totals[ids[fields[0]]] = (b + int(fields[1]), p + int(fields[2]))
+    for sums in store_files().values():
+        for identity, (b, p) in sums.items():
+            ob, op = totals.get(identity, (0, 0))
+            totals[identity] = (ob + b, op + p)
     return totals
+
+
+# A detail file ten days old, past the default seven days of detail: rotate moves it to hourly.
+OLD = ("nft-counter", "inet", "old", "-", "1", "sd-old")
+OLD_BYTES, OLD_PACKETS = 1234567, 891
+WRITE_OLD_DAY = f"""
+import os, time
+end = (int(time.time()) // 86400 - 10) * 86400 + 43200
+name = time.strftime("%Y-%m-%d", time.localtime(end - 1)) + ".cta"
+os.makedirs(os.path.join("{STORE}", "detail"), mode=0o755, exist_ok=True)
+path = os.path.join("{STORE}", "detail", name)
+with open(path + ".tmp", "w") as f:
+    f.write("#cta 1 detail 0123456789abcdef\\n")
+    f.write("c 0 {' '.join(OLD)}\\n")
+    f.write(f"i {{end - 300}} {{end}} 1\\n0 {OLD_BYTES} {OLD_PACKETS}\\n")
+os.rename(path + ".tmp", path)
+print(name)
+"""
 
 
 class UnderSystemd(unittest.TestCase):
@@ -170,6 +216,9 @@ class UnderSystemd(unittest.TestCase):
         next_collect = show(f"{COLLECT}.timer", "NextElapseUSecRealtime")["NextElapseUSecRealtime"]
         self.assertRegex(next_collect, r" \d\d:\d[05]:00 ", next_collect)
 
+        # history from before the package's time, for rotate to move
+        old_day = inside("python3", "-c", WRITE_OLD_DAY).strip()
+
         # then every five seconds, as an admin's drop-in would have it
         for unit in (COLLECT, ROTATE):
             inside("mkdir", "-p", f"/etc/systemd/system/{unit}.timer.d")
@@ -180,7 +229,7 @@ class UnderSystemd(unittest.TestCase):
         # the first run records where every counter starts; the traffic comes after it
         first = wait_for_run(f"{COLLECT}.service", monotonic_now())
         self.assertEqual((first["Result"], first["ExecMainStatus"]), ("success", "0"), first)
-        self.assertEqual(store_totals(), {})
+        self.assertEqual(store_totals(), {OLD: (OLD_BYTES, OLD_PACKETS)})
         for port, count, size in TRAFFIC.values():
             send(port, count, size)
         sent = monotonic_now()
@@ -188,6 +237,7 @@ class UnderSystemd(unittest.TestCase):
         self.assertEqual((second["Result"], second["ExecMainStatus"]), ("success", "0"), second)
 
         expected = {key: (count * (size + 28), count) for key, (_, count, size) in TRAFFIC.items()}
+        expected[OLD] = (OLD_BYTES, OLD_PACKETS)
         totals = store_totals()
         self.assertEqual({k: v for k, v in totals.items() if k in expected}, expected, totals)
         # nothing counted twice under another name, and nothing else (loopback is excluded)
@@ -205,7 +255,13 @@ class UnderSystemd(unittest.TestCase):
 
         rotated = wait_for_run(f"{ROTATE}.service", sent)
         self.assertEqual((rotated["Result"], rotated["ExecMainStatus"]), ("success", "0"), rotated)
-        self.assertEqual({k: v for k, v in store_totals().items() if k in expected}, expected)
+        # the old day left the detail tier for an hourly file of its month, with the same sums
+        files = store_files()
+        self.assertEqual([f for f in files if f.startswith(f"detail/{old_day}")], [], files)
+        month = f"hourly/{old_day[:7]}.cta"
+        self.assertEqual([files[f].get(OLD) for f in files if f in (month, month + ".gz")],
+                         [(OLD_BYTES, OLD_PACKETS)], files)
+        self.assertEqual(store_totals(), expected)
 
 
 if __name__ == "__main__":
