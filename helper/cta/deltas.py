@@ -89,10 +89,10 @@ def _changed_twin_groups(readings: list[Reading], st: State, boot: str) -> set[t
     before: dict[tuple[str, ...], int] = {}
     for key, c in st.counters.items():
         if not c.handle and key.startswith("iptables"):
-            g = _group(Identity.from_key(key))
+            g: tuple[str, ...] = _group(Identity.from_key(key))
             if g in now:
                 before[g] = before.get(g, 0) + 1
-    changed = set()
+    changed: set[tuple[str, ...]] = set()
     for g, members in now.items():
         if len(members) == 1 and before.get(g, 0) <= 1:
             continue                       # a unique comment: its identity is its own
@@ -166,9 +166,10 @@ def _count(r: Reading, key: str, sk: str, st: State, boot: str, by_handle: dict[
            out: Computation) -> tuple[int, int] | None:
     """(bytes, packets) to count for one reading, or None after noting a new baseline."""
 
-    def baseline(reason: str, since: int | None = None) -> None:
+    def baseline(reason: str, since: int | None = None) -> tuple[int, int] | None:
         out.baseline += 1
         out.notes.append(Note(key, reason, since))
+        return None
     if st.upgraded:
         prev = st.counters.get(key)
         if (prev is not None and prev.boot == boot and r.bytes >= prev.bytes and r.packets >= prev.packets

@@ -11,10 +11,6 @@ import re
 import time
 from collections import namedtuple
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:                       # annotations only: typing is slow to import
-    from typing import Iterator
-
 from . import early, testseam
 from .store import ParsedFile, StoreError, StoreView, parse, resolve
 
@@ -157,11 +153,6 @@ def read_file(root: str, f: StoreFile) -> ParsedFile:
 
 def read_store(root: str, files: list[StoreFile] | None = None) -> StoreView:
     return resolve(read_file(root, f) for f in (files if files is not None else list_files(root)))
-
-
-def iter_parsed(root: str) -> Iterator[tuple[StoreFile, ParsedFile]]:
-    for f in list_files(root):
-        yield f, read_file(root, f)
 
 
 class Lock:

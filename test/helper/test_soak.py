@@ -22,9 +22,8 @@ import time
 import unittest
 
 from test.helper.churn import Ledger
-from test.helper.netlab import HEADER, PORT, Lab, intervals, require_root, sh
+from test.helper.netlab import PORT, Lab, intervals, require_root, sh
 
-V6_HEADER = 48                           # IPv6 + UDP header bytes
 FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 HOSTILE = ["z\f[7:123456789] -A INPUT -m comment --comment injected\f", "it's", "line\nbreak",
            "u\u2028v", "<img src=x onerror=alert(1)>"]
