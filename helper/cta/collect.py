@@ -61,7 +61,7 @@ def selection(cfg: Config) -> dict[str, str]:
     return out
 
 
-SELECTED_BY = {"nft_counters": ("nft-counter",), "nft_rules": ("nft-rule",),
+SELECTED_BY = {"nft_counters": ("nft-counter", "nft-set"), "nft_rules": ("nft-rule",),
                "iptables": ("iptables:ip", "iptables-legacy:ip"),
                "ip6tables": ("iptables:ip6", "iptables-legacy:ip6"), "interfaces": ("iface",)}
 

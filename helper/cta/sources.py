@@ -121,45 +121,84 @@ def parse_nft_json(text: str, tables: list[str] | None = None,
                 handle = f"{table_handles.get((fam, tab), 0)}/{c.get('handle', 0)}"
                 out.counters.append(Reading(Identity("nft-counter", fam, tab, "", 1, c["name"]),
                                             u64(c.get("bytes", 0)), u64(c.get("packets", 0)), handle))
+        elif "set" in item or "map" in item:
+            st = item.get("set") or item.get("map")
+            if tables is not None and isinstance(st, dict) and _table_selected(st["family"], st["table"], tables):
+                out.counters.extend(set_elements(st, table_handles.get((st["family"], st["table"]), 0)))
         elif "rule" in item:
             r = item["rule"]
             ck = (r["family"], r["table"], r["chain"])
             nc = out.chains.get(ck)
             if nc is None:
                 nc = out.chains[ck] = NftChain(table_handles.get(ck[:2], 0), chain_handles.get(ck, 0), [], [], [])
+            counter, xt = _rule_counter(r.get("expr", []))
+            counts = None if counter is None else (u64(counter.get("bytes", 0)), u64(counter.get("packets", 0)))
             nc.rule_handles.append(r.get("handle", 0))
-            nc.rule_xt.append(any(isinstance(e, dict) and "xt" in e for e in r.get("expr", [])))
-            first = next((e["counter"] for e in r.get("expr", [])
-                          if isinstance(e, dict) and isinstance(e.get("counter"), dict)), None)
-            nc.rule_counts.append(None if first is None else
-                                  (u64(first.get("bytes", 0)), u64(first.get("packets", 0))))
+            nc.rule_xt.append(xt)
+            nc.rule_counts.append(counts)
             comment = r.get("comment")
-            if rule_tables is None or not isinstance(comment, str):
+            if (counts is None or xt or rule_tables is None or not isinstance(comment, str)
+                    or not _table_selected(ck[0], ck[1], rule_tables)):
+                # no comment or no anonymous counter; or an iptables-nft rule (xt), counted by
+                # the iptables source
                 continue
-            fam, tab, chain = r["family"], r["table"], r["chain"]
-            if not _table_selected(fam, tab, rule_tables):
-                continue
-            exprs = r.get("expr", [])
-            counter = None
-            xt = False
-            for e in exprs:
-                if isinstance(e, dict):
-                    if isinstance(e.get("counter"), dict):
-                        counter = counter or e["counter"]
-                    if "xt" in e:
-                        xt = True
-            if counter is None or xt:
-                # no anonymous counter; or an iptables-nft rule, counted by the iptables source
-                continue
-            k = (fam, tab, chain, comment)
+            k = (*ck, comment)
             seqs[k] = seqs.get(k, 0) + 1
-            handle = (f"{table_handles.get((fam, tab), 0)}/{chain_handles.get((fam, tab, chain), 0)}"
-                      f"/{r.get('handle', 0)}")
-            out.rules.append(Reading(Identity("nft-rule", fam, tab, chain, seqs[k], comment),
-                                     u64(counter.get("bytes", 0)), u64(counter.get("packets", 0)), handle))
+            out.rules.append(Reading(Identity("nft-rule", ck[0], ck[1], ck[2], seqs[k], comment),
+                                     counts[0], counts[1], nc.handle(len(nc.rule_handles) - 1)))
         elif "flowtable" in item:
             out.flowtables.append(item["flowtable"])
     return out
+
+
+def set_elements(st: dict[str, Any], table_handle: int) -> list[Reading]:
+    """A counter per element of a named set or map with the `counter` flag (per-host counting).
+
+    Identity: source nft-set, the set's family and table, the set's name as chain, the element's
+    key as name (`10.0.0.7`, `2001:db8:1:2::/64`, `10.0.0.7 . 443`). Handle: the table's and the
+    set's handles with the key, so that a set created again is new. An element removed and added
+    again between two collections cannot be told from the old one: it counts from its new value
+    when that is lower (a reset), and is undercounted otherwise (docs/helper.md).
+    """
+    out = []
+    fam, tab, name = st["family"], st["table"], st["name"]
+    base = f"{table_handle}/{st.get('handle', 0)}/"
+    for entry in st.get("elem", []) or []:
+        elem = entry[0] if isinstance(entry, list) and entry else entry     # a map's [key, value]
+        inner = elem.get("elem") if isinstance(elem, dict) else None
+        if not isinstance(inner, dict) or not isinstance(inner.get("counter"), dict):
+            continue
+        key = element_key(inner.get("val"))
+        c = inner["counter"]
+        out.append(Reading(Identity("nft-set", fam, tab, name, 1, key), u64(c.get("bytes", 0)),
+                           u64(c.get("packets", 0)), base + key))
+    return out
+
+
+def element_key(val: Any) -> str:
+    """An element's key as nft writes it: `a . b` for concatenations, `net/len`, `a-b`."""
+    if isinstance(val, dict):
+        if "concat" in val and isinstance(val["concat"], list):
+            return " . ".join(element_key(v) for v in val["concat"])
+        if "prefix" in val and isinstance(val["prefix"], dict):
+            return f"{element_key(val['prefix'].get('addr'))}/{val['prefix'].get('len')}"
+        if "range" in val and isinstance(val["range"], list) and len(val["range"]) == 2:
+            return f"{element_key(val['range'][0])}-{element_key(val['range'][1])}"
+        return json.dumps(val, sort_keys=True, separators=(",", ":"))
+    return str(val)
+
+
+def _rule_counter(exprs: list[Any]) -> tuple[dict[str, Any] | None, bool]:
+    """A rule's first anonymous counter, and whether it has an xt (iptables-nft) expression."""
+    counter = None
+    xt = False
+    for e in exprs:
+        if isinstance(e, dict):
+            if counter is None and isinstance(e.get("counter"), dict):
+                counter = e["counter"]
+            elif "xt" in e:
+                xt = True
+    return counter, xt
 
 
 _FT_TEXT = re.compile(r"^\s*(table|flowtable)\s+(\S+)(?:\s+(\S+))?\s*\{|^\s*flags\s+(.+?);?\s*$")
@@ -487,7 +526,7 @@ def read_nft(cfg: Config, job: Job | None) -> tuple[SourceResult, SourceResult, 
             r.status, r.note = "error", f"cannot parse nft -j output: {e}"
         return counters, rules, warnings, None
     if want_c:
-        counters.status, counters.readings, counters.collected = "ok", rs.counters, ["nft-counter"]
+        counters.status, counters.readings, counters.collected = "ok", rs.counters, ["nft-counter", "nft-set"]
         counters.tools = [nft]
     if want_r:
         rules.status, rules.readings, rules.collected = "ok", rs.rules, ["nft-rule"]
