@@ -74,10 +74,7 @@ def _source_of_key(key: str) -> str:
 def _object(key: str, handle: str) -> tuple[str, str, str]:
     """What a handle names: a kernel object of a source, and which of its counters (an
     interface's rx and tx share its handle; they differ in the chain field)."""
-    fields = key.split(" ", 4)
-    source, family = fields[0], fields[1]
-    sk = f"{source}:{family}" if source.startswith("iptables") else source
-    return (sk, fields[3], handle)
+    return (_source_of_key(key), key.split(" ", 4)[3], handle)
 
 
 def _changed_twin_groups(readings: list[Reading], st: State, boot: str) -> set[tuple[str, ...]]:
@@ -120,18 +117,10 @@ def compute(readings: list[Reading], collected: list[str], st: State, boot: str,
     out = Computation()
     first = st.last_end is None
     previously = set() if first else set(st.collected)
-    selection = selection or {}
-    reselected = {k for k in previously
-                  if k in st.selection and st.selection[k] != selection.get(k, "")}
-    by_handle: dict[tuple[str, str, str], str] = {}
-    for key, c in st.counters.items():
-        if c.boot == boot and c.handle:
-            by_handle[_object(key, c.handle)] = key
     earlier = st.unidentified if st.unidentified_boot == boot else {}
     out.unidentified = {h: earlier.get(h, since) for h in unidentified or []}
-    twins = _changed_twin_groups(readings, st, boot)
+    against = _Previous(st, boot, readings, previously, selection or {}, earlier, out)
     resumed: set[str] = set()
-    matched: set[str] = set()              # previous counters found again
     for r in readings:
         key = r.ident.key()
         if key in out.counters:
@@ -144,64 +133,85 @@ def compute(readings: list[Reading], collected: list[str], st: State, boot: str,
                 resumed.add(sk)
                 out.notes.append(Note(f"source:{sk}", RESUMED))
             continue
-        counted = _count(r, key, sk, st, boot, by_handle, twins, earlier, sk in reselected, matched, out)
+        counted = against.count(r, key, sk)
         if counted is not None and (counted[0] or counted[1]):
             out.deltas.append(Delta(r.ident, counted[0], counted[1], key))
     if not first and not st.upgraded:
-        now_read = set(collected)
-        for key in st.counters:
-            sk = _source_of_key(key)
-            if key not in matched and sk in now_read and sk in previously and _group_key(key) not in twins:
-                out.notes.append(Note(key, GONE))
+        against.note_gone(set(collected))
     return out
+
+
+class _Previous:
+    """The previous state, looked up by kernel object, for one collection's readings."""
+
+    def __init__(self, st: State, boot: str, readings: list[Reading], previously: set[str],
+                 selection: dict[str, str], earlier: dict[str, int], out: Computation) -> None:
+        self.st, self.boot, self.previously, self.earlier, self.out = st, boot, previously, earlier, out
+        self.reselected = {k for k in previously if k in st.selection and st.selection[k] != selection.get(k, "")}
+        self.by_handle = {_object(key, c.handle): key for key, c in st.counters.items()
+                          if c.boot == boot and c.handle}
+        self.twins = _changed_twin_groups(readings, st, boot)
+        self.matched: set[str] = set()     # previous counters found again
+
+    def baseline(self, key: str, reason: str, since: int | None = None) -> tuple[int, int] | None:
+        """Count nothing for this counter now, and say why."""
+        self.out.baseline += 1
+        self.out.notes.append(Note(key, reason, since))
+        return None
+
+    def count(self, r: Reading, key: str, sk: str) -> tuple[int, int] | None:
+        """(bytes, packets) to count for one reading, or None after noting a new baseline."""
+        st, out = self.st, self.out
+        if st.upgraded:
+            return self._first_after_upgrade(r, key)
+        if r.handle:
+            prev_key = self.by_handle.get(_object(key, r.handle))
+            if prev_key is None:
+                if sk in self.reselected:
+                    return self.baseline(key, NEWLY_SELECTED)
+                if r.handle in self.earlier:
+                    return self.baseline(key, NOT_IDENTIFIED_BEFORE, self.earlier[r.handle])
+                if key in st.counters:
+                    out.resets.append(key)     # recreated (flushed and reloaded, rebooted)
+                return r.bytes, r.packets      # a kernel object created since the last collection
+            prev = st.counters[prev_key]
+            self.matched.add(prev_key)
+        else:
+            if _group(r.ident) in self.twins:
+                return self.baseline(key, TWINS_CHANGED)
+            found = st.counters.get(key)
+            if found is None or found.boot != self.boot:
+                if found is None and sk in self.reselected:
+                    return self.baseline(key, NEWLY_SELECTED)
+                if found is not None:
+                    out.resets.append(key)     # rebooted: the old value's object is gone (noted)
+                return r.bytes, r.packets
+            prev = found
+            self.matched.add(key)
+        if r.bytes < prev.bytes or r.packets < prev.packets:
+            out.resets.append(key)             # reset in place, or recreated without a handle
+            out.notes.append(Note(key, RESET))
+            return r.bytes, r.packets
+        return r.bytes - prev.bytes, r.packets - prev.packets
+
+    def _first_after_upgrade(self, r: Reading, key: str) -> tuple[int, int] | None:
+        """Older states name kernel objects differently (interfaces: the ifindex alone): only a
+        plain difference on what is visibly the same object counts."""
+        prev = self.st.counters.get(key)
+        same = prev is not None and (prev.handle == r.handle or
+                                     (r.ident.source == "iface" and r.handle.split(":")[0] == prev.handle))
+        if prev is not None and same and prev.boot == self.boot and r.bytes >= prev.bytes and r.packets >= prev.packets:
+            return r.bytes - prev.bytes, r.packets - prev.packets
+        return self.baseline(key, UPGRADED)
+
+    def note_gone(self, read_now: set[str]) -> None:
+        """A note for each previous counter whose kernel object was not read again."""
+        for key in self.st.counters:
+            sk = _source_of_key(key)
+            if (key not in self.matched and sk in read_now and sk in self.previously
+                    and _group_key(key) not in self.twins):
+                self.out.notes.append(Note(key, GONE))
 
 
 def _group_key(key: str) -> tuple[str, ...] | None:
     return _group(Identity.from_key(key)) if key.startswith("iptables") else None
-
-
-def _count(r: Reading, key: str, sk: str, st: State, boot: str, by_handle: dict[tuple[str, str, str], str],
-           twins: set[tuple[str, ...]], earlier: dict[str, int], reselected: bool,
-           matched: set[str],
-           out: Computation) -> tuple[int, int] | None:
-    """(bytes, packets) to count for one reading, or None after noting a new baseline."""
-
-    def baseline(reason: str, since: int | None = None) -> tuple[int, int] | None:
-        out.baseline += 1
-        out.notes.append(Note(key, reason, since))
-        return None
-    if st.upgraded:
-        prev = st.counters.get(key)
-        if (prev is not None and prev.boot == boot and r.bytes >= prev.bytes and r.packets >= prev.packets
-                and (prev.handle == r.handle or r.handle.split(":")[0] == prev.handle)):
-            return r.bytes - prev.bytes, r.packets - prev.packets
-        return baseline(UPGRADED)
-    if r.handle:
-        prev_key = by_handle.get(_object(key, r.handle))
-        if prev_key is None:
-            if reselected:
-                return baseline(NEWLY_SELECTED)
-            if r.handle in earlier:
-                return baseline(NOT_IDENTIFIED_BEFORE, earlier[r.handle])
-            if key in st.counters:
-                out.resets.append(key)     # recreated (flushed and reloaded, rebooted)
-            return r.bytes, r.packets      # a kernel object created since the last collection
-        prev = st.counters[prev_key]
-        matched.add(prev_key)
-    else:
-        if _group(r.ident) in twins:
-            return baseline(TWINS_CHANGED)
-        prev = st.counters.get(key)
-        if prev is not None and prev.boot == boot:
-            matched.add(key)
-        if prev is None or prev.boot != boot:
-            if prev is None and reselected:
-                return baseline(NEWLY_SELECTED)
-            if prev is not None:
-                out.resets.append(key)     # rebooted: the old value's object is gone (noted)
-            return r.bytes, r.packets
-    if r.bytes < prev.bytes or r.packets < prev.packets:
-        out.resets.append(key)             # reset in place, or recreated without a handle
-        out.notes.append(Note(key, RESET))
-        return r.bytes, r.packets
-    return r.bytes - prev.bytes, r.packets - prev.packets
