@@ -236,15 +236,15 @@ def _write_notes(root: str, start: int | None, end: int, res: CollectResult) -> 
     by_reason: dict[tuple[str, int | None], list[str]] = {}
     for n in res.notes:
         by_reason.setdefault((n.reason, n.since), []).append(n.counter)
-    made = [notesmod.make(start if since is None else since, end, reason, counters)
+    made = [notesmod.make(start, start if since is None else since, end, reason, counters)
             for (reason, since), counters in by_reason.items()]
     unidentified = sum(len(s.unidentified) for s in res.sources)
     if unidentified:
-        made.append(notesmod.make(start, end, f"{unidentified} iptables-nft rules could not be identified "
+        made.append(notesmod.make(start, start, end, f"{unidentified} iptables-nft rules could not be identified "
                                   "(rules changed during every reading): not counted yet", []))
     if res.step:
-        made.append(notesmod.make(start, end, f"the wall clock stepped {'forward' if res.step > 0 else 'back'} "
+        made.append(notesmod.make(start, start, end, f"the wall clock stepped {'forward' if res.step > 0 else 'back'} "
                                   f"by {abs(res.step)} s between two collections", []))
     if res.held:
-        made.append(notesmod.make(start, end, res.message, []))
+        made.append(notesmod.make(start, start, end, res.message, []))
     notesmod.add(root, made)

@@ -64,8 +64,10 @@ class Ledger:
             assert n["count"] == len(counters), "a note names more counters than it lists"
             if key in counters or sk in counters:
                 start, end = n["start"], int(n["end"])  # type: ignore[call-overload]
-                ends.update(e for e in self.intervals
-                            if e <= end and (start is None or e > start))  # type: ignore[operator]
+                if start is None:                  # since the previous collection: its own interval
+                    ends.add(end)
+                else:
+                    ends.update(e for e in self.intervals if start < e <= end)  # type: ignore[operator]
         return ends
 
     def check(self, keys: list[str]) -> dict[str, tuple[int, int, int]]:
@@ -79,6 +81,24 @@ class Ledger:
             accounted = got.get(key, (0, 0))[0]
             report[key] = (accounted, real, noted)
             assert accounted <= real, f"{key}: accounted {accounted} > real {real}"
+            if real - accounted != noted:
+                self.explain(key, ends)
             assert real - accounted == noted, (f"{key}: accounted {accounted}, real {real}: "
                                                f"{real - accounted} not counted, notes explain {noted}")
         return report
+
+    def explain(self, key: str, ends: set[int]) -> None:
+        """What a failing check needs: the intervals, the notes, the stored records of key."""
+        import sys
+        from cta import storefs
+        noted = self.uncounted_ends(key)
+        stored: dict[int, int] = {}
+        for r in storefs.read_store(self.lab.store).records():
+            if r.ident.key() == key:
+                stored[r.end] = stored.get(r.end, 0) + r.bytes
+        print(f"\n{key}: interval end, real, stored with that end, noted", file=sys.stderr)
+        for e in sorted(set(self.intervals) | set(stored)):
+            print(f"  {e} {self.intervals.get(e, '-')} {stored.get(e, '-')} {'noted' if e in noted else ''}"
+                  f"{'' if e in ends else ' (did not exist)'}", file=sys.stderr)
+        for n in self.notes():
+            print(f"  note {n['start']}..{n['end']}: {str(n['reason'])[:60]} {n['counters'][:3]}", file=sys.stderr)
