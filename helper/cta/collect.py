@@ -108,10 +108,14 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     up = clock.uptime()
     readings = [r for res in results for r in res.readings]
     collected = sorted({k for res in results for k in res.collected})
-    previous = st.last_end if st.last_run is None else int(st.last_run[0])
-    comp = compute(readings, collected, st, boot, selection(cfg),
-                   [h for res in results for h in res.unidentified], previous or now)
     place = clock.place(st, now, up, boot)
+    # the interval what this run did not count belongs to: the one it writes (after a step
+    # forward, the time that really passed, not all the time the clock skipped), else the time
+    # since the previous run
+    previous = st.last_end if st.last_run is None else int(st.last_run[0])
+    noted_from = previous if place.start is None else place.start
+    comp = compute(readings, collected, st, boot, selection(cfg),
+                   [h for res in results for h in res.unidentified], noted_from or now)
     res = CollectResult(place.start, now, sources=results)
     res.baseline, res.resets, res.notes, res.step = comp.baseline, comp.resets, comp.notes, place.step
     if st.last_end is None:
@@ -121,7 +125,7 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
         _hold(st, comp.deltas, now, res)
     else:
         res.deltas = _with_pending(comp.deltas, st.pending)
-    _write_notes(root, previous, now, res)
+    _write_notes(root, noted_from, now, res)
     testseam.point("noted")
     target = storefs.file_for("detail", now)
     size = _append_block(root, st, target.rel, place.start, now, res) if res.deltas else 0
