@@ -125,12 +125,13 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
         _hold(st, comp.deltas, now, res)
     else:
         res.deltas = _with_pending(comp.deltas, st.pending)
+        res.notes = [Note(c, r, t) for c, r, t in st.pending_notes] + res.notes
     _write_notes(root, noted_from, now, res)
     testseam.point("noted")
     target = storefs.file_for("detail", now)
     size = _append_block(root, st, target.rel, place.start, now, res) if res.deltas else 0
     if place.start is not None:
-        st.pending = {}
+        st.pending, st.pending_notes = {}, []
         clock.occupy(st, place.start, now)
         st.last_end = now
     _update_prometheus(st, comp, now)
@@ -173,6 +174,9 @@ def _hold(st: statemod.State, deltas: list[Delta], now: int, res: CollectResult)
     for d in deltas:
         b, p = st.pending.get(d.key, (0, 0))
         st.pending[d.key] = (b + d.bytes, p + d.packets)
+    # what is not counted is noted with the interval the held values are written in
+    st.pending_notes.extend([n.counter, n.reason, n.since] for n in res.notes)
+    res.notes = []
     assert st.last_end is not None
     if res.step == 0 and 0 <= st.last_end - now <= 1:
         res.message = "a second collection within the same second: its values are kept for the next one"
