@@ -115,7 +115,8 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     previous = st.last_end if st.last_run is None else int(st.last_run[0])
     noted_from = previous if place.start is None else place.start
     comp = compute(readings, collected, st, boot, selection(cfg),
-                   [h for res in results for h in res.unidentified], noted_from or now)
+                   {h: f"iptables:{'ip' if res.key == 'iptables' else 'ip6'}"
+                    for res in results for h in res.unidentified}, noted_from or now)
     res = CollectResult(place.start, now, sources=results)
     res.baseline, res.resets, res.notes, res.step = comp.baseline, comp.resets, comp.notes, place.step
     if st.last_end is None:
@@ -249,7 +250,8 @@ def _write_notes(root: str, start: int | None, end: int, res: CollectResult) -> 
     unidentified = sum(len(s.unidentified) for s in res.sources)
     if unidentified:
         made.append(notesmod.make(start, start, end, f"{unidentified} iptables-nft rules could not be identified "
-                                  "(rules changed during every reading): not counted yet", []))
+                                  "yet (rules changed during every reading): a rule new since the previous "
+                                  "collection is counted whole once identified, any other starts a new baseline", []))
     if res.step:
         made.append(notesmod.make(start, start, end, f"the wall clock stepped {'forward' if res.step > 0 else 'back'} "
                                   f"by {abs(res.step)} s between two collections", []))

@@ -44,7 +44,9 @@ class Computation:
         self.resets: list[str] = []        # counters counted from zero (a new kernel object)
         self.counters: dict[str, CounterState] = {}
         self.notes: list[Note] = []
-        self.unidentified: dict[str, int] = {}     # iptables-nft handles not identified, since when
+        # iptables-nft handles not identified yet: None for a rule new since the collection
+        # before it was first seen (counted whole once identified), else since when it is seen
+        self.unidentified: dict[str, int | None] = {}
 
 
 TWINS_CHANGED = ("several rules of its chain share its comment and one of them was removed, added "
@@ -105,21 +107,30 @@ def _changed_twin_groups(readings: list[Reading], st: State, boot: str) -> set[t
 
 
 def compute(readings: list[Reading], collected: list[str], st: State, boot: str,
-            selection: dict[str, str] | None = None, unidentified: list[str] | None = None,
+            selection: dict[str, str] | None = None, unidentified: dict[str, str] | None = None,
             since: int = 0) -> Computation:
     """Deltas against the previous state; never negative, never a value counted twice.
 
     collected: the source keys read fully now; selection: what the configuration selects per
     source key (a counter that appears because the selection grew is not new in the kernel);
     unidentified: kernel handles of iptables-nft rules seen now whose comment is not known yet
-    (sources.read_all), kept in the state with `since`, the start of this collection's interval.
+    (sources.read_all), with their source key; kept in the state with `since`, the start of this
+    collection's interval, unless the rule is new (see Computation.unidentified).
     """
     out = Computation()
     first = st.last_end is None
     previously = set() if first else set(st.collected)
     earlier = st.unidentified if st.unidentified_boot == boot else {}
-    out.unidentified = {h: earlier.get(h, since) for h in unidentified or []}
     against = _Previous(st, boot, readings, previously, selection or {}, earlier, out)
+    known = set(st.iptables_nft) if st.unidentified_boot == boot else set()
+    for handle, sk in (unidentified or {}).items():
+        if handle in earlier:
+            out.unidentified[handle] = earlier[handle]
+        elif (not first and not st.upgraded and sk in previously and sk not in against.reselected
+              and handle not in known):
+            out.unidentified[handle] = None       # created since the previous collection
+        else:
+            out.unidentified[handle] = since
     resumed: set[str] = set()
     for r in readings:
         key = r.ident.key()
@@ -145,7 +156,7 @@ class _Previous:
     """The previous state, looked up by kernel object, for one collection's readings."""
 
     def __init__(self, st: State, boot: str, readings: list[Reading], previously: set[str],
-                 selection: dict[str, str], earlier: dict[str, int], out: Computation) -> None:
+                 selection: dict[str, str], earlier: dict[str, int | None], out: Computation) -> None:
         self.st, self.boot, self.previously, self.earlier, self.out = st, boot, previously, earlier, out
         self.reselected = {k for k in previously if k in st.selection and st.selection[k] != selection.get(k, "")}
         self.by_handle = {_object(key, c.handle): key for key, c in st.counters.items()
@@ -169,11 +180,13 @@ class _Previous:
             if prev_key is None:
                 if sk in self.reselected:
                     return self.baseline(key, NEWLY_SELECTED)
-                if r.handle in self.earlier:
+                if r.handle in self.earlier and self.earlier[r.handle] is not None:
                     return self.baseline(key, NOT_IDENTIFIED_BEFORE, self.earlier[r.handle])
                 if key in st.counters:
                     out.resets.append(key)     # recreated (flushed and reloaded, rebooted)
-                return r.bytes, r.packets      # a kernel object created since the last collection
+                # a kernel object created since the last collection (or since the collection
+                # before the one that first saw it, unidentified)
+                return r.bytes, r.packets
             prev = st.counters[prev_key]
             self.matched.add(prev_key)
         else:

@@ -56,7 +56,7 @@ class State:
         # iptables-nft: comments by kernel handle (None: no comment), and handles seen but not
         # identified yet with the start of the interval they were first seen in; for one boot
         self.iptables_nft: dict[str, str | None] = {}
-        self.unidentified: dict[str, int] = {}
+        self.unidentified: dict[str, int | None] = {}
         self.unidentified_boot = ""
         # the configuration file's error, if the last collect ran on the last valid copy
         self.config_error = ""
@@ -90,7 +90,7 @@ def load(root: str) -> State:
         st.upgraded = version != STATE_VERSION
         st.config_error = str(raw.get("config_error", ""))
         st.iptables_nft = {str(h): None if c is None else str(c) for h, c in raw.get("iptables_nft", {}).items()}
-        st.unidentified = {str(h): int(t) for h, t in raw.get("unidentified", {}).items()}
+        st.unidentified = {str(h): None if t is None else int(t) for h, t in raw.get("unidentified", {}).items()}
         st.unidentified_boot = str(raw.get("unidentified_boot", ""))
         st.selection = {str(k): str(v) for k, v in raw.get("selection", {}).items()}
         busy = raw.get("busy")

@@ -143,19 +143,35 @@ class Churn(unittest.TestCase):
         st = prior((www, 1000, "1/1/7"))
         self.assertEqual(counted(run(st, (www, 1500, "1/1/7"))), {www.key(): 500})
 
-    def test_a_rule_seen_unidentified_is_a_baseline_once_identified(self) -> None:
+    def test_a_new_rule_seen_unidentified_counts_whole_once_identified(self) -> None:
+        # iptables-nft: a rule added since the previous collection whose comment could not be
+        # learnt yet; nothing else had that handle, so all its value is new whenever it is named
         www = twin("iptables", 1, "www")
         st = prior()
-        c = compute([], NFT_SOURCES, st, BOOT, unidentified=["1/1/7"], since=1000)
-        self.assertEqual(c.unidentified, {"1/1/7": 1000})
+        c = compute([], NFT_SOURCES, st, BOOT, unidentified={"1/1/7": "iptables:ip"}, since=1000)
+        self.assertEqual(c.unidentified, {"1/1/7": None})
         st.unidentified, st.unidentified_boot = c.unidentified, BOOT
-        c = compute([], NFT_SOURCES, st, BOOT, unidentified=["1/1/7"], since=1300)
+        c = compute([], NFT_SOURCES, st, BOOT, unidentified={"1/1/7": "iptables:ip"}, since=1300)
+        self.assertEqual(c.unidentified, {"1/1/7": None})
+        st.unidentified = c.unidentified
+        c = run(st, (www, 5000, "1/1/7"))
+        self.assertEqual((counted(c), c.notes, c.unidentified), ({www.key(): 5000}, [], {}))
+
+    def test_a_rule_unidentified_since_it_could_be_old_is_a_baseline(self) -> None:
+        # a handle the previous collection knew (here: as a rule without comment, which cannot
+        # gain one) or a source not read last time: its value covers an unknown period
+        www = twin("iptables", 1, "www")
+        st = prior()
+        st.iptables_nft, st.unidentified_boot = {"1/1/7": None}, BOOT
+        c = compute([], NFT_SOURCES, st, BOOT, unidentified={"1/1/7": "iptables:ip"}, since=1000)
+        self.assertEqual(c.unidentified, {"1/1/7": 1000})
+        st.unidentified = c.unidentified
+        c = compute([], NFT_SOURCES, st, BOOT, unidentified={"1/1/7": "iptables:ip"}, since=1300)
         self.assertEqual(c.unidentified, {"1/1/7": 1000})          # since its first sight
         st.unidentified = c.unidentified
         c = run(st, (www, 5000, "1/1/7"))
         self.assertEqual(counted(c), {})
         self.assertEqual(c.notes, [deltasmod.Note(www.key(), deltasmod.NOT_IDENTIFIED_BEFORE, 1000)])
-        self.assertEqual(c.unidentified, {})
         # after a reboot the same handle is another rule: new, all of it counted
         c = compute([Reading(www, 70, 1, "1/1/7")], NFT_SOURCES, st, "b2")
         self.assertEqual(counted(c), {www.key(): 70})
