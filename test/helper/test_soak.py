@@ -185,7 +185,10 @@ class Soak(unittest.TestCase):
                     v6.observe(end, keys["ip6"] + keys["six"])
                     all_ledger.existed.update({k: all_ledger.existed.get(k, set()) | {end} for k in keys["both"]})
                 self.after(n, collections)
-            # one last collection after the last kill, so that everything read is written
+            # one last collection after the last kill, and with the rule set quiet, so that
+            # everything read is written and every iptables-nft rule identified
+            churn.kill()
+            churn.wait()
             out = self.collect(all_ledger, None)
             assert out is not None
             end = int(out["end"])  # type: ignore[call-overload]
