@@ -140,7 +140,7 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     st.collected = collected
     st.selection = selection(cfg)
     st.iptables_nft = {h: c for res in results for h, c in res.identified.items()}
-    st.unidentified, st.unidentified_boot = comp.unidentified, boot
+    st.unidentified, st.unidentified_boot = {h: (u.since, u.new) for h, u in comp.unidentified.items()}, boot
     st.config_error = config_error
     st.last_run = (float(now), up if up is not None else -1.0, boot)
     try:

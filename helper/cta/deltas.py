@@ -37,6 +37,16 @@ class Note(namedtuple("Note", "counter reason since", defaults=(None,))):
     since: int | None
 
 
+class Unidentified(namedtuple("Unidentified", "since new")):
+    """An iptables-nft rule seen before its comment could be learnt: since the start of which
+    interval, and whether it is new since the collection before (no kernel object had its
+    handle then), so that once identified all its value is new, unless it has twins, whose
+    numbers its arrival changes."""
+    __slots__ = ()
+    since: int
+    new: bool
+
+
 class Computation:
     def __init__(self) -> None:
         self.deltas: list[Delta] = []
@@ -44,9 +54,8 @@ class Computation:
         self.resets: list[str] = []        # counters counted from zero (a new kernel object)
         self.counters: dict[str, CounterState] = {}
         self.notes: list[Note] = []
-        # iptables-nft handles not identified yet: None for a rule new since the collection
-        # before it was first seen (counted whole once identified), else since when it is seen
-        self.unidentified: dict[str, int | None] = {}
+        # iptables-nft handles not identified yet (see Unidentified)
+        self.unidentified: dict[str, Unidentified] = {}
 
 
 TWINS_CHANGED = ("several rules of its chain share its comment and one of them was removed, added "
@@ -120,17 +129,13 @@ def compute(readings: list[Reading], collected: list[str], st: State, boot: str,
     out = Computation()
     first = st.last_end is None
     previously = set() if first else set(st.collected)
-    earlier = st.unidentified if st.unidentified_boot == boot else {}
+    earlier = {h: Unidentified(*u) for h, u in st.unidentified.items()} if st.unidentified_boot == boot else {}
     against = _Previous(st, boot, readings, previously, selection or {}, earlier, out)
     known = set(st.iptables_nft) if st.unidentified_boot == boot else set()
     for handle, sk in (unidentified or {}).items():
-        if handle in earlier:
-            out.unidentified[handle] = earlier[handle]
-        elif (not first and not st.upgraded and sk in previously and sk not in against.reselected
-              and handle not in known):
-            out.unidentified[handle] = None       # created since the previous collection
-        else:
-            out.unidentified[handle] = since
+        new = (not first and not st.upgraded and sk in previously and sk not in against.reselected
+               and handle not in known)          # created since the previous collection
+        out.unidentified[handle] = earlier.get(handle) or Unidentified(since, new)
     resumed: set[str] = set()
     for r in readings:
         key = r.ident.key()
@@ -156,12 +161,16 @@ class _Previous:
     """The previous state, looked up by kernel object, for one collection's readings."""
 
     def __init__(self, st: State, boot: str, readings: list[Reading], previously: set[str],
-                 selection: dict[str, str], earlier: dict[str, int | None], out: Computation) -> None:
+                 selection: dict[str, str], earlier: dict[str, Unidentified], out: Computation) -> None:
         self.st, self.boot, self.previously, self.earlier, self.out = st, boot, previously, earlier, out
         self.reselected = {k for k in previously if k in st.selection and st.selection[k] != selection.get(k, "")}
         self.by_handle = {_object(key, c.handle): key for key, c in st.counters.items()
                           if c.boot == boot and c.handle}
         self.twins = _changed_twin_groups(readings, st, boot)
+        self.group_sizes: dict[tuple[str, ...], int] = {}
+        for r in readings:
+            g = _group(r.ident)
+            self.group_sizes[g] = self.group_sizes.get(g, 0) + 1
         self.matched: set[str] = set()     # previous counters found again
 
     def baseline(self, key: str, reason: str, since: int | None = None) -> tuple[int, int] | None:
@@ -180,8 +189,9 @@ class _Previous:
             if prev_key is None:
                 if sk in self.reselected:
                     return self.baseline(key, NEWLY_SELECTED)
-                if r.handle in self.earlier and self.earlier[r.handle] is not None:
-                    return self.baseline(key, NOT_IDENTIFIED_BEFORE, self.earlier[r.handle])
+                seen = self.earlier.get(r.handle)
+                if seen is not None and (not seen.new or self.group_sizes[_group(r.ident)] > 1):
+                    return self.baseline(key, NOT_IDENTIFIED_BEFORE, seen.since)
                 if key in st.counters:
                     out.resets.append(key)     # recreated (flushed and reloaded, rebooted)
                 # a kernel object created since the last collection (or since the collection

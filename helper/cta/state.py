@@ -56,7 +56,7 @@ class State:
         # iptables-nft: comments by kernel handle (None: no comment), and handles seen but not
         # identified yet with the start of the interval they were first seen in; for one boot
         self.iptables_nft: dict[str, str | None] = {}
-        self.unidentified: dict[str, int | None] = {}
+        self.unidentified: dict[str, tuple[int, bool]] = {}     # deltas.Unidentified
         self.unidentified_boot = ""
         # the configuration file's error, if the last collect ran on the last valid copy
         self.config_error = ""
@@ -90,7 +90,7 @@ def load(root: str) -> State:
         st.upgraded = version != STATE_VERSION
         st.config_error = str(raw.get("config_error", ""))
         st.iptables_nft = {str(h): None if c is None else str(c) for h, c in raw.get("iptables_nft", {}).items()}
-        st.unidentified = {str(h): None if t is None else int(t) for h, t in raw.get("unidentified", {}).items()}
+        st.unidentified = {str(h): (int(u[0]), bool(u[1])) for h, u in raw.get("unidentified", {}).items()}
         st.unidentified_boot = str(raw.get("unidentified_boot", ""))
         st.selection = {str(k): str(v) for k, v in raw.get("selection", {}).items()}
         busy = raw.get("busy")
@@ -122,7 +122,7 @@ def dump(st: State) -> bytes:
         "selection": st.selection,
         "config_error": st.config_error,
         "iptables_nft": st.iptables_nft,
-        "unidentified": st.unidentified,
+        "unidentified": {h: list(u) for h, u in st.unidentified.items()},
         "unidentified_boot": st.unidentified_boot,
         "busy": st.busy,
         "last_run": None if st.last_run is None else list(st.last_run),

@@ -149,13 +149,18 @@ class Churn(unittest.TestCase):
         www = twin("iptables", 1, "www")
         st = prior()
         c = compute([], NFT_SOURCES, st, BOOT, unidentified={"1/1/7": "iptables:ip"}, since=1000)
-        self.assertEqual(c.unidentified, {"1/1/7": None})
-        st.unidentified, st.unidentified_boot = c.unidentified, BOOT
+        self.assertEqual(c.unidentified, {"1/1/7": (1000, True)})
+        st.unidentified, st.unidentified_boot = dict(c.unidentified), BOOT
         c = compute([], NFT_SOURCES, st, BOOT, unidentified={"1/1/7": "iptables:ip"}, since=1300)
-        self.assertEqual(c.unidentified, {"1/1/7": None})
-        st.unidentified = c.unidentified
+        self.assertEqual(c.unidentified, {"1/1/7": (1000, True)})
+        st.unidentified = dict(c.unidentified)
         c = run(st, (www, 5000, "1/1/7"))
         self.assertEqual((counted(c), c.notes, c.unidentified), ({www.key(): 5000}, [], {}))
+        # with a twin beside it, its arrival renumbers the twins: a new baseline, noted
+        other = twin("iptables", 2, "www")
+        c = run(st, (www, 5000, "1/1/7"), (other, 900, "1/1/3"))
+        self.assertEqual(counted(c), {other.key(): 900})
+        self.assertEqual(c.notes, [deltasmod.Note(www.key(), deltasmod.NOT_IDENTIFIED_BEFORE, 1000)])
 
     def test_a_rule_unidentified_since_it_could_be_old_is_a_baseline(self) -> None:
         # a handle the previous collection knew (here: as a rule without comment, which cannot
@@ -164,11 +169,11 @@ class Churn(unittest.TestCase):
         st = prior()
         st.iptables_nft, st.unidentified_boot = {"1/1/7": None}, BOOT
         c = compute([], NFT_SOURCES, st, BOOT, unidentified={"1/1/7": "iptables:ip"}, since=1000)
-        self.assertEqual(c.unidentified, {"1/1/7": 1000})
-        st.unidentified = c.unidentified
+        self.assertEqual(c.unidentified, {"1/1/7": (1000, False)})
+        st.unidentified = dict(c.unidentified)
         c = compute([], NFT_SOURCES, st, BOOT, unidentified={"1/1/7": "iptables:ip"}, since=1300)
-        self.assertEqual(c.unidentified, {"1/1/7": 1000})          # since its first sight
-        st.unidentified = c.unidentified
+        self.assertEqual(c.unidentified, {"1/1/7": (1000, False)})          # since its first sight
+        st.unidentified = dict(c.unidentified)
         c = run(st, (www, 5000, "1/1/7"))
         self.assertEqual(counted(c), {})
         self.assertEqual(c.notes, [deltasmod.Note(www.key(), deltasmod.NOT_IDENTIFIED_BEFORE, 1000)])
