@@ -39,11 +39,11 @@ class Output(namedtuple("Output", "rel tier records")):
 
 
 class Transaction:
-    def __init__(self, root: str, superseded: list[str] | None = None) -> None:
+    def __init__(self, root: str, superseded: list[str | None] | None = None) -> None:
         self.root = root
         self.outputs: list[Output] = []
         self.deletes: list[str] = []
-        self.superseded = superseded or []                  # file ids replaced or absorbed
+        self.superseded: list[str | None] = list(superseded or [])   # file ids replaced or absorbed
         self._rendered: dict[str, bytes] = {}
 
     def render(self, out: Output) -> bytes:
@@ -93,9 +93,9 @@ class Transaction:
         storefs.fsync_dir(self.root)
 
 
-def render_file(tier: str, records: list[Record], superseded: Iterable[str]) -> bytes:
+def render_file(tier: str, records: list[Record], superseded: Iterable[str | None]) -> bytes:
     w = FileWriter(tier)
-    for fid in sorted(set(superseded)):
+    for fid in sorted({x for x in superseded if x is not None}):  # None: a file with no header
         w.supersede(fid)
     count: dict[Identity, int] = {}
     for r in records:

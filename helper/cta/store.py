@@ -88,10 +88,10 @@ class Corrupt(namedtuple("Corrupt", "file line reason")):
 
 
 class ParsedFile:
-    def __init__(self, path: str, tier: str, file_id: str, torn: bool = False) -> None:
+    def __init__(self, path: str, tier: str, file_id: str | None, torn: bool = False) -> None:
         self.path = path                   # relative to the store, e.g. "detail/2025-11-21.cta"
         self.tier = tier
-        self.file_id = file_id
+        self.file_id = file_id             # None: no complete line, not even a header
         self.counters: dict[int, Identity] = {}
         self.counter_offsets: dict[int, int] = {}
         self.blocks: list[Block] = []
@@ -192,11 +192,10 @@ def parse(data: bytes, path: str) -> ParsedFile:
     body = data if not torn else data[:data.rfind(b"\n") + 1]
     lines = body.split(b"\n")[:-1] if body else []
     if not lines:
-        if torn and data.startswith(b"#cta"):
-            raise StoreError(f"{path}: incomplete header")
-        if not data:
-            raise StoreError(f"{path}: empty file, no #cta header")
-        raise StoreError(f"{path}: not a store file (no #cta header)")
+        # no complete line: a file whose creation was interrupted (or is under way). It holds
+        # nothing; a first line without its newline is a torn append like any other
+        tier = path.split("/", 1)[0]
+        return ParsedFile(path=path, tier=tier if tier in TIERS else "detail", file_id=None, torn=torn)
     try:
         head = lines[0].decode("utf-8").split(" ")
     except UnicodeDecodeError:

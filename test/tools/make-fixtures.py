@@ -396,6 +396,21 @@ def damaged_gzip() -> Fixture:
     return fx
 
 
+def interrupted_creation() -> Fixture:
+    fx = Fixture("interrupted-creation", "Writers killed between creating a file and writing its "
+                 "header: a 0-byte detail file (nothing, not torn, not an error) and an hourly file "
+                 "whose header line has no newline (one torn append). Neither stops the read.")
+    f = fx.file("detail/2025-11-21.cta", "detail")
+    fx.block(f, T0, T0 + 300, [(WWW, 1200, 3)])
+    fx.file("detail/2025-11-22.cta", "detail").lines = []
+    h = fx.file("hourly/2025-11.cta", "hourly")
+    h.lines = []
+    h.torn_tail = "#cta 1 hour"
+    fx.torn = 1
+    fx.windows = [(0, 2 ** 40)]
+    return fx
+
+
 def empty() -> Fixture:
     fx = Fixture("empty", "A store with its tier directories but no files yet.")
     fx.windows = [(0, 2 ** 40)]
@@ -408,7 +423,7 @@ def main() -> None:
                                                   "..", "fixtures", "stores"))
     args = ap.parse_args()
     for make in (plain, bigvalues, hostile, torn_line, torn_block, corrupt, superseded, same_name,
-                 unknown_version, compressed, damaged_gzip, empty):
+                 unknown_version, compressed, damaged_gzip, interrupted_creation, empty):
         fx = make()
         fx.write(args.out)
         if fx.name == "empty":
