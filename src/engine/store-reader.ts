@@ -3,18 +3,15 @@
 // no object per record, only per-counter exact sums for each wanted window and per-counter
 // typed-array buckets for a series, so that a year of 200 counters fits in a browser tab.
 //
-// Where docs/store-format.md leaves room, this reader decides (the shared fixtures agree):
-// - Inside an interval block, a comment line is ignored and does not count as a data line; a
-//   `c`, `i` or `x` line cuts the block short (reported once, at the block's `i` line, and the
-//   line itself is then read normally); any other line takes a data line's place and spoils
-//   the block (reported at that line).
-// - A torn last line and a block cut by the end of the file at the same time are one torn append.
-// - A file that is not a store file (first line not a `#cta` header) or has another format
-//   version is an error of the whole read: no totals are given rather than partial ones.
-// - Interval times must be below 2^53 and `end > start`; counter ids below 10^9.
+// It follows docs/store-format.md exactly as the helper's reader does (helper/cta/store.py):
+// the shared fixtures and a differential fuzz of both (test/engine/differential.test.ts) hold
+// them to one grammar. A file that is not a store file (first line not a `#cta` header) or has
+// another format version is an error of the whole read: no totals rather than partial ones.
+// Text comes from StoreTextDecoder (store-text.ts), which marks lines that are not UTF-8.
 
 import { CounterIdentity, identityKey, unescapeField } from "./identity.ts";
 import { SumArray } from "./sums.ts";
+import { INVALID_LINE } from "./store-text.ts";
 
 export type Tier = "detail" | "hourly" | "daily";
 export const TIERS: readonly Tier[] = ["detail", "hourly", "daily"];
@@ -301,7 +298,8 @@ export class StoreReader {
         const superseded = new Set<string>();
         for (const r of this.results)
             for (const id of r.summary.supersedes)
-                superseded.add(id);
+                if (id !== r.summary.fileId) // a file's `x` line naming itself has no effect
+                    superseded.add(id);
 
         const n = this.counters.length;
         const windows: WindowTotals[] = this.windows.map(w => ({
@@ -478,9 +476,10 @@ export class FileParser {
             torn = { file: this.name, line: this.lineNo + 1, kind: "line" };
         this.carry = "";
         if (this.inBlock) {
+            // cut by the end of the file: torn, even if one of its lines was corrupt too
             if (this.blockBad)
                 this.reader.skippedLines += this.blockGood + 1;
-            else if (torn === null)
+            if (torn === null)
                 torn = { file: this.name, line: this.blockLine, kind: "block" };
             this.inBlock = false;
         }
@@ -551,17 +550,25 @@ export class FileParser {
 
     /** A block met a line that is not one of its data lines before it had all of them. */
     private cutBlock(): void {
-        if (!this.blockBad)
-            this.reader.addCorrupt(this.name, this.blockLine,
-                                   `interval block cut short: ${this.blockHave} of ${this.blockWant} data lines`);
+        // reported even when one of its lines already was: a cut is a fault of its own
+        this.reader.addCorrupt(this.name, this.blockLine,
+                               `interval block cut short: ${this.blockHave} of ${this.blockWant} data lines`);
         this.reader.skippedLines += this.blockGood + (this.blockBad ? 1 : 0);
         this.inBlock = false;
     }
 
     private otherLine(text: string): void {
+        if (text.startsWith(INVALID_LINE)) {
+            if (this.inBlock)
+                this.badDataLine("invalid UTF-8");
+            else
+                this.corrupt("invalid UTF-8");
+            return;
+        }
         const f = text.split(" ");
         const kind = f[0];
-        if (this.inBlock && (kind === "c" || kind === "i" || kind === "x"))
+        // a `c`, `i` or `x` line, or a `#` line that is not a comment, cuts a block short
+        if (this.inBlock && (kind === "c" || kind === "i" || kind === "x" || text.startsWith("#")))
             this.cutBlock();
         if (this.inBlock) {
             // not a line of another kind: it takes a data line's place and spoils the block
