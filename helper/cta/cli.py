@@ -98,6 +98,12 @@ def run(args: argsmod.Args) -> int:
         lines.extend(f"error: {e}" for e in rep["errors"])
         _print(rep, args.json, "\n".join(lines))
         return EXIT_OK
+    if args.command == "dismiss-damage":
+        from . import summary
+        with storefs.Lock(args.store):
+            gone = summary.dismiss(args.store, args.up_to)
+        _print({"dismissed": gone}, args.json, f"dismissed {gone} damage reports")
+        return EXIT_OK
     if args.command == "files":
         from . import status
         rep = status.files_report(args.store)

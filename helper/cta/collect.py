@@ -8,7 +8,7 @@ import sys
 import time
 from collections import namedtuple
 
-from . import closing, prometheus, recovery, state as statemod, storefs, testseam
+from . import closing, prometheus, recovery, state as statemod, storefs, summary, testseam
 from .config import Config
 from .sources import Reading, SourceResult, Started, read_all, source_key, start_all
 from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
@@ -179,6 +179,9 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     lt = time.localtime(now)
     res.closing = closing.close_finished(root, (lt.tm_year, lt.tm_mon, lt.tm_mday), ("detail",),
                                          CLOSE_PER_RUN)
+    # the summary that `status` reads instead of the store (summary.py); never fails the run
+    summary.after_collect(root, target.rel if res.written else None,
+                          st.detail.file_id if res.written and st.detail else None, size, res.start, now)
     if cfg.prometheus_textfile:
         prometheus.write(cfg.prometheus_textfile,
                          {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in seen})
