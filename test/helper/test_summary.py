@@ -14,10 +14,19 @@ import time
 import unittest
 
 from test.helper.common import FIXTURES, run_helper
+from test.helper.netlab import Lab, require_root
 from cta import status, storefs, summary, tiers
 from cta.store import FileWriter, Identity, resolve
 
 WWW = Identity("nft-rule", "inet", "filter", "input", 1, "www")
+RULES = """
+table inet acct {
+    chain input {
+        type filter hook input priority 0; policy accept;
+        udp dport 5000 counter comment "udp5000"
+    }
+}
+"""
 
 
 def full_read(root: str) -> dict[str, object]:
@@ -151,6 +160,41 @@ class Summary(unittest.TestCase):
         with open(path, "ab") as f:
             f.write(b"# a comment\n")
         self.assertEqual(self.status()["corrupt"]["count"], 0)
+
+
+class KeptByCollect(unittest.TestCase):
+    """collect keeps its file's entry current without a parse: status then reads no file."""
+
+    def setUp(self) -> None:
+        require_root(self)
+        self.lab = Lab()
+        try:
+            self.lab.start()
+            self.lab.nft_b(RULES)
+        except BaseException:
+            self.lab.close()
+            raise
+
+    def tearDown(self) -> None:
+        self.lab.close()
+
+    def test_collects_keep_the_summary_current(self) -> None:
+        lab = self.lab
+        lab.collect()
+        for n in range(3):
+            lab.send(3 + n, 100)
+            lab.collect()
+        rep = json.loads(run_helper("status", "--json", "--store", lab.store, "--config", lab.config).stdout)
+        self.assertEqual(rep["unchecked"], [])
+        self.assertEqual(rep["tiers"]["detail"]["newest"], rep["last_collection"])
+        self.assertEqual(from_summary(rep), full_read(lab.store))
+        doc = summary.load(lab.store)
+        self.assertEqual(len(doc["files"]), 1)
+        # the entry was kept by collect, not re-checked: a check from scratch gives the same
+        entry = next(iter(doc["files"].values()))
+        fresh = summary.empty()
+        summary.refresh(fresh, lab.store, None)
+        self.assertEqual(next(iter(fresh["files"].values())), entry)
 
 
 if __name__ == "__main__":
