@@ -14,6 +14,9 @@
 // 2. The built bundle, gzipped, JavaScript and CSS together, against Cockpit's Metrics page.
 //    Target: no larger.
 //
+// 3. 2,000 counters × one year: "last 30 days" and "this year", totals against the floor (target
+//    1.3x). CTA_BENCH_LARGE_ROUNDS rounds (default 1; 0 leaves it out).
+//
 // Prints figures; asserts nothing; one target that fails is reported and the rest go on.
 // `npm run bench page` (CTA_BENCH_ROUNDS rounds, default 3, after one warm-up round).
 import { spawnSync } from "node:child_process";
@@ -39,6 +42,8 @@ const METRICS = "/usr/share/cockpit/metrics";
 const TARGET_TOTALS = 1.10;
 const TARGET_GRAPH = 1.25;
 const TARGET_BYTES = 1e6;
+const TARGET_LARGE = 1.3;
+const LARGE_ROUNDS = Number(process.env.CTA_BENCH_LARGE_ROUNDS ?? 1);
 
 const checkout = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const helper = join(checkout, "helper", "cta-helper");
@@ -46,8 +51,9 @@ const helper = join(checkout, "helper", "cta-helper");
 interface Target {
     name: string;
     path: string;
-    /** "store": our page on the one-year store; "empty": on an empty store; "overview": Cockpit's. */
-    cockpit: "store" | "empty" | "overview";
+    /** "store": our page on the one-year store; "large": on the 2,000-counter one; "empty": on
+     *  an empty store; "overview": Cockpit's. */
+    cockpit: "store" | "large" | "empty" | "overview";
     /** Resolves when the page shows what a person came for. */
     ready(page: Page): Promise<void>;
     /** Resolves when the graph is drawn (our page on data only). */
@@ -56,11 +62,11 @@ interface Target {
 
 const frame = (page: Page) => page.frameLocator(PAGE_FRAME);
 
-function ours(timeframe: string): Target {
+function ours(timeframe: string, cockpit: "store" | "large" = "store"): Target {
     return {
         name: timeframe,
         path: `/traffic-accounting#/?timeframe=${encodeURIComponent(timeframe)}`,
-        cockpit: "store",
+        cockpit,
         async ready(page) {
             // Rows exist only once the store was read, aggregated and rendered.
             await frame(page).locator('[aria-label="Traffic totals"] tr[data-counter]').first().waitFor({ timeout: TIMEOUT_MS });
@@ -168,7 +174,7 @@ async function navigate(context: BrowserContext, target: Target): Promise<Sample
         const { metrics } = await cdp.send("Performance.getMetrics");
         const cpuMs = 1000 * (metrics.find(m => m.name === "TaskDuration")?.value ?? NaN);
         const ourPage = target.cockpit !== "overview";
-        const pageBytes = target.cockpit === "store"
+        const pageBytes = target.cockpit === "store" || target.cockpit === "large"
             ? Number(await frame(page).locator(".cta-totals-card").getAttribute("data-bytes-read"))
             : NaN;
         return { ms, graphMs, cpuMs, socketBytes, pageBytes, marks: ourPage ? await pageMarks(page) : {} };
@@ -229,6 +235,32 @@ function trace(s: Sample): string {
         `main-thread task time ${ms(s.cpuMs)}`;
 }
 
+type Urls = Record<Target["cockpit"], string>;
+
+/** Every target, a fresh context each (cold, then warm), for `rounds` rounds after a warm-up. */
+async function sweep(browser: Awaited<ReturnType<typeof launchBrowser>>, targets: Target[], url: Urls, rounds: number
+): Promise<Map<Target, { cold: Sample[]; warm: Sample[] }>> {
+    const samples = new Map<Target, { cold: Sample[]; warm: Sample[] }>(targets.map(t => [t, { cold: [], warm: [] }]));
+    // Round 0 warms up the bridge and the disk cache; it is not counted.
+    for (let round = 0; round <= rounds; round++) {
+        const order = round % 2 ? [...targets].reverse() : targets;
+        for (const target of order) {
+            const context = await newContext(browser, url[target.cockpit]);
+            try {
+                const cold = await navigate(context, target).catch(failed);
+                const warm = await navigate(context, target).catch(failed);
+                if (round > 0) {
+                    samples.get(target)?.cold.push(cold);
+                    samples.get(target)?.warm.push(warm);
+                }
+            } finally {
+                await context.close();
+            }
+        }
+    }
+    return samples;
+}
+
 async function main(): Promise<void> {
     if (!existsSync(join(checkout, "dist", "index.js"))) {
         const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: checkout, stdio: "inherit" });
@@ -259,27 +291,10 @@ async function main(): Promise<void> {
         cockpits.push(withStore);
         const withEmpty = await startCockpit({ env: { CTA_HELPER: helper, CTA_STORE: empty, CTA_CONFIG: config } });
         cockpits.push(withEmpty);
-        const url = { store: withStore.url, overview: withStore.url, empty: withEmpty.url };
+        const url = { store: withStore.url, large: "", overview: withStore.url, empty: withEmpty.url };
 
-        const targets = [...TIMEFRAMES.map(ours), emptyStore, overview];
-        const samples = new Map<Target, { cold: Sample[]; warm: Sample[] }>(targets.map(t => [t, { cold: [], warm: [] }]));
-        // Round 0 warms up the bridge and the disk cache; it is not counted.
-        for (let round = 0; round <= ROUNDS; round++) {
-            const order = round % 2 ? [...targets].reverse() : targets;
-            for (const target of order) {
-                const context = await newContext(browser, url[target.cockpit]);
-                try {
-                    const cold = await navigate(context, target).catch(failed);
-                    const warm = await navigate(context, target).catch(failed);
-                    if (round > 0) {
-                        samples.get(target)?.cold.push(cold);
-                        samples.get(target)?.warm.push(warm);
-                    }
-                } finally {
-                    await context.close();
-                }
-            }
-        }
+        const targets = [...TIMEFRAMES.map(t => ours(t)), emptyStore, overview];
+        const samples = await sweep(browser, targets, url, ROUNDS);
 
         const floor = samples.get(emptyStore) as { cold: Sample[]; warm: Sample[] };
         // The same round's pages ran within seconds of each other: their ratio drifts less with
@@ -329,6 +344,34 @@ async function main(): Promise<void> {
         console.log(`  WebSocket, received during "last 30 days" (median, shell included): ${mb(med(last30, "cold", s => s.socketBytes))}; ` +
             `Overview ${mb(median(ov.cold.map(s => s.socketBytes)))}`);
         console.log(`  store: ${listing.length} files, ${mb(listing.reduce((sum, f) => sum + f.size, 0))}`);
+
+        if (LARGE_ROUNDS > 0) {
+            // 2,000 counters × one year: what per-host counting will bring (issue 12)
+            const large = join(dir, "large");
+            const t0 = performance.now();
+            const madeLarge = spawnSync("/usr/bin/python3", [join(checkout, "test", "tools", "make-history.py"),
+                "--store", large, "--counters", "2000", "--days", String(DAYS)], { encoding: "utf8" });
+            if (madeLarge.status !== 0)
+                throw new Error(`make-history.py failed: ${madeLarge.stderr.trim()}`);
+            console.log(`\n2,000 counters × one year (${madeLarge.stdout.trim()}; generated in ${((performance.now() - t0) / 1000).toFixed(0)} s), ` +
+                `${LARGE_ROUNDS} round(s) after a warm-up, ratios to the empty-store page of the same round (target: totals ${TARGET_LARGE.toFixed(2)}x):`);
+            const withLarge = await startCockpit({ env: { CTA_HELPER: helper, CTA_STORE: large, CTA_CONFIG: config } });
+            cockpits.push(withLarge);
+            url.large = withLarge.url;
+            const largeTargets = [ours("last 30 days", "large"), ours("this year", "large"), emptyStore];
+            const largeSamples = await sweep(browser, largeTargets, url, LARGE_ROUNDS);
+            const largeFloor = largeSamples.get(emptyStore) as { cold: Sample[]; warm: Sample[] };
+            const largeListing = storeListing(large, config);
+            for (const target of largeTargets.slice(0, 2)) {
+                const cold = largeSamples.get(target)?.cold ?? [];
+                const ratio = median(cold.map((sample, i) => sample.ms / (largeFloor.cold[i]?.ms ?? NaN)));
+                const mid = [...cold].sort((a, b) => a.ms - b.ms)[Math.floor(cold.length / 2)];
+                console.log(`  ${target.name.padEnd(16)} totals cold ${ms(median(cold.map(x => x.ms)))} ${ratio.toFixed(2)}x ${verdict(ratio <= TARGET_LARGE)}, ` +
+                    `read ${mb(median(cold.map(x => x.pageBytes)))} (${plannedBytes(largeListing, target.name).files} files)` +
+                    (ratio <= TARGET_LARGE || !mid ? "" : `\n    where the time goes: ${trace(mid)}`));
+            }
+            console.log(`  store: ${largeListing.length} files, ${mb(largeListing.reduce((sum, f) => sum + f.size, 0))}`);
+        }
     } finally {
         await browser?.close();
         for (const c of cockpits)
