@@ -134,6 +134,9 @@ async function pageMarks(page: Page): Promise<Record<string, number>> {
     });
 }
 
+/** The Cockpit of each kind of target, for the probe. */
+const running: Partial<Record<Target["cockpit"], RunningCockpit>> = {};
+
 /**
  * A navigation that never got ready (issue 12, item 8): keep what the browser showed and where
  * each frame was, so that the failure says where it stopped.
@@ -142,7 +145,9 @@ async function probe(page: Page, target: Target): Promise<void> {
     mkdirSync(ARTIFACTS, { recursive: true });
     const shot = join(ARTIFACTS, `bench-page-timeout-${Date.now()}.png`);
     await page.screenshot({ path: shot }).catch(() => undefined);
-    console.log(`  ! ${target.name}: not ready after ${TIMEOUT_MS / 1000} s; screenshot ${shot}`);
+    const bridge = running[target.cockpit]?.hasSession();
+    console.log(`  ! ${target.name}: not ready after ${TIMEOUT_MS / 1000} s; screenshot ${shot}; ` +
+        `its Cockpit's local-session bridge is ${bridge === undefined ? "unknown" : bridge ? "running" : "gone"}`);
     for (const f of page.frames()) {
         const text = await f.evaluate(() => `${document.readyState}: ${document.body?.innerText.slice(0, 120) ?? ""}`).catch(e => String(e));
         console.log(`    frame ${f.name() || "(top)"} ${f.url()} — ${text.replace(/\s+/g, " ")}`);
@@ -292,6 +297,7 @@ async function main(): Promise<void> {
         const withEmpty = await startCockpit({ env: { CTA_HELPER: helper, CTA_STORE: empty, CTA_CONFIG: config } });
         cockpits.push(withEmpty);
         const url = { store: withStore.url, large: "", overview: withStore.url, empty: withEmpty.url };
+        Object.assign(running, { store: withStore, overview: withStore, empty: withEmpty });
 
         const targets = [...TIMEFRAMES.map(t => ours(t)), emptyStore, overview];
         const samples = await sweep(browser, targets, url, ROUNDS);
@@ -358,6 +364,7 @@ async function main(): Promise<void> {
             const withLarge = await startCockpit({ env: { CTA_HELPER: helper, CTA_STORE: large, CTA_CONFIG: config } });
             cockpits.push(withLarge);
             url.large = withLarge.url;
+            running.large = withLarge;
             const largeTargets = [ours("last 30 days", "large"), ours("this year", "large"), emptyStore];
             const largeSamples = await sweep(browser, largeTargets, url, LARGE_ROUNDS);
             const largeFloor = largeSamples.get(emptyStore) as { cold: Sample[]; warm: Sample[] };
