@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StoreReader } from "../src/engine/store-reader.ts";
+import { StoreTextDecoder } from "../src/engine/store-text.ts";
 import { fixedEdges } from "../src/engine/series.ts";
 
 const REPS = Number(process.env.CTA_BENCH_REPS ?? 5);
@@ -61,10 +62,12 @@ async function engine(files: string[], series: SeriesKind): Promise<{ ms: number
     for (const path of files) {
         const p = reader.openFile(path.slice(store.length + 1));
         const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-        const text = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
-        text.setEncoding("utf8");
-        for await (const chunk of text)
-            p.feed(chunk as string);
+        const bytes = path.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
+        // as the page does: bytes decoded line-safely (a line that is not UTF-8 is corrupt)
+        const decoder = new StoreTextDecoder();
+        for await (const chunk of bytes)
+            p.feed(decoder.push(chunk as Buffer));
+        p.feed(decoder.end());
         p.end();
     }
     const r = reader.finish();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The PatternFly components the page uses, imported by their deep ESM paths (as Cockpit's own
 // pages do) so that the bundle carries only these.
-export { Alert, AlertActionCloseButton, AlertGroup } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
+export { Alert, AlertActionCloseButton, AlertActionLink, AlertGroup } from "@patternfly/react-core/dist/esm/components/Alert/index.js";
 export { Button } from "@patternfly/react-core/dist/esm/components/Button/index.js";
 export { Card, CardBody, CardHeader, CardTitle } from "@patternfly/react-core/dist/esm/components/Card/index.js";
 export { Checkbox } from "@patternfly/react-core/dist/esm/components/Checkbox/index.js";

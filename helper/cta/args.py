@@ -15,6 +15,8 @@ commands:
                             merge a time range (like ipacsum --replace)
   status [--json]           sources, counters and store summary (no root needed)
   files [--json]            the store's files with their periods (no root needed)
+  dismiss-damage [--up-to ID] [--json]
+                            forget the damage that status lists (up to that id)
 
   --store DIR     store directory (default /var/lib/cockpit-traffic-accounting)
   --config FILE   configuration (default /etc/cockpit-traffic-accounting/config.json)
@@ -27,8 +29,10 @@ _FLAGS = {
     "compact": {"--json", "--dry-run"},
     "status": {"--json"},
     "files": {"--json"},
+    "dismiss-damage": {"--json"},
 }
-_VALUES = {"--store", "--config", "--from", "--to", "--resolution"}
+_VALUES = {"--store", "--config", "--from", "--to", "--resolution", "--up-to"}
+_ONLY = {"--up-to": "dismiss-damage"}
 _COMPACT_ONLY = {"--from", "--to", "--resolution"}
 
 
@@ -51,6 +55,7 @@ class Args:
         self.frm = 0
         self.to = 0
         self.resolution = "whole"
+        self.up_to: int | None = None
 
 
 def time_arg(text: str) -> int:
@@ -82,7 +87,7 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
         name, eq, value = word.partition("=")
         if word in ("-h", "--help"):
             raise HelpRequested()
-        if name in _VALUES and (command == "compact" or name not in _COMPACT_ONLY):
+        if name in _VALUES and (command == "compact" or name not in _COMPACT_ONLY) and _ONLY.get(name, command) == command:
             if not eq:
                 i += 1
                 if i >= len(rest):
@@ -101,6 +106,10 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
         i += 1
     args.store = values.get("--store", args.store)
     args.config = values.get("--config", args.config)
+    if "--up-to" in values:
+        if not values["--up-to"].isdigit():
+            raise UsageError("dismiss-damage: --up-to needs a damage id")
+        args.up_to = int(values["--up-to"])
     if command == "compact":
         for required in ("--from", "--to"):
             if required not in values:

@@ -125,6 +125,12 @@ def run(args: argsmod.Args) -> int:
         _print(summary, args.json, f"{verb} {plan.records_before} records into {plan.records_after} "
                f"in {len(plan.files)} files, {plan.bytes_before - plan.bytes_after} bytes saved")
         return EXIT_OK
+    if args.command == "dismiss-damage":
+        from . import summary as summarymod
+        with storefs.Lock(args.store):
+            gone = summarymod.dismiss(args.store, args.up_to)
+        _print({"dismissed": gone}, args.json, f"dismissed {gone} damage reports")
+        return EXIT_OK
     if args.command == "files":
         from . import status
         rep = status.files_report(args.store)

@@ -7,7 +7,8 @@ import os
 import sys
 import time
 
-from . import clock, closing, notes as notesmod, prometheus, recovery, state as statemod, storefs, testseam
+from . import (clock, closing, notes as notesmod, prometheus, recovery, state as statemod, storefs, summary,
+               testseam)
 from .config import Config
 from .deltas import Computation, Delta, Note, compute
 from .sources import SourceResult, Started, read_all, start_all
@@ -81,7 +82,7 @@ def _detail_ids(root: str, rel: str, st: statemod.State) -> tuple[str, dict[str,
         return c.file_id, dict(c.ids), size
     with open(path, "rb") as f:
         pf = parse(f.read(), rel)
-    return pf.file_id, {ident.key(): cid for cid, ident in pf.counters.items()}, size
+    return pf.file_id or new_file_id(), {ident.key(): cid for cid, ident in pf.counters.items()}, size
 
 
 def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
@@ -160,6 +161,9 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     lt = time.localtime(now)
     res.closing = closing.close_finished(root, (lt.tm_year, lt.tm_mon, lt.tm_mday), ("detail",),
                                          CLOSE_PER_RUN)
+    # the summary that `status` reads instead of the store (summary.py); never fails the run
+    summary.after_collect(root, target.rel if res.written else None,
+                          st.detail.file_id if res.written and st.detail else None, size, res.start, now)
     if cfg.prometheus_textfile:
         prometheus.write(cfg.prometheus_textfile,
                          {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in comp.counters})

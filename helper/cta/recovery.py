@@ -7,6 +7,8 @@
 - A closing (closing.py) killed after its rename left a plain file beside the .cta.gz that
   supersedes it: the plain file is unlinked. One killed before its rename left only a
   temporary file, removed as above.
+- A plain file without one complete line (a writer killed between creating it and writing its
+  header) is unlinked: it holds nothing.
 - Detail blocks outside the time the state records as taken (State.busy: normally everything
   up to state.last_end) were appended by a collect that died before it saved its state: they
   are truncated away, so that time is counted once, by the next collect.
@@ -110,8 +112,41 @@ def truncate_orphans(root: str, st: State, files: list[storefs.StoreFile] | None
     return fixed
 
 
+def has_complete_line(path: str) -> bool:
+    """Whether a file has a newline anywhere (for a store file: its header line is whole)."""
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(4096)
+            if not chunk:
+                return False
+            if b"\n" in chunk:
+                return True
+
+
+def remove_unfinished(root: str, files: list[storefs.StoreFile]) -> list[str]:
+    """Unlink plain files without one complete line: a writer killed between creating a file
+    and writing its header left it. It holds nothing a reader counts, and a writer could not
+    append to it (collect writes the header only into an empty file). A .cta.gz is always
+    renamed into place whole, so it is never in this state; a damaged one is left to readers."""
+    removed = []
+    for f in files:
+        if f.compressed:
+            continue
+        path = os.path.join(root, f.rel)
+        try:
+            if has_complete_line(path):
+                continue
+            os.unlink(path)
+        except FileNotFoundError:
+            continue
+        storefs.fsync_dir(os.path.dirname(path))
+        removed.append(f.rel)
+    return removed
+
+
 def recover(root: str, st: State) -> None:
     finish_journal(root)
     files = storefs.list_files(root)
-    gone = set(closing.finish_interrupted(root, files))
+    gone = set(remove_unfinished(root, files))
+    gone.update(closing.finish_interrupted(root, [f for f in files if f.rel not in gone]))
     truncate_orphans(root, st, [f for f in files if f.rel not in gone])

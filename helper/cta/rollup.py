@@ -23,7 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:                       # annotations only: typing is slow to import
     from typing import Callable, Iterable
 
-from . import closing, recovery, state as statemod, storefs, testseam, tiers
+from . import closing, recovery, state as statemod, storefs, summary, testseam, tiers
 from .config import Config
 from .store import FileWriter, Identity, ParsedFile, Record, StoreError
 
@@ -39,11 +39,13 @@ class Output(namedtuple("Output", "rel tier records")):
 
 
 class Transaction:
-    def __init__(self, root: str, superseded: list[str] | None = None) -> None:
+    def __init__(self, root: str, by: str, superseded: list[str | None] | None = None) -> None:
         self.root = root
+        self.by = by                                        # "rotate" or "compact", for the damage list
         self.outputs: list[Output] = []
         self.deletes: list[str] = []
-        self.superseded = superseded or []                  # file ids replaced or absorbed
+        self.superseded: list[str | None] = list(superseded or [])   # file ids replaced or absorbed
+        self.absorbed: list[ParsedFile] = []                # the files replaced: their damage is recorded
         self._rendered: dict[str, bytes] = {}
 
     def render(self, out: Output) -> bytes:
@@ -60,6 +62,9 @@ class Transaction:
         return data
 
     def commit(self) -> None:
+        # what the replaced files skipped (corrupt lines, torn appends) is in no output: record
+        # it first, so that a kill after the commit cannot lose the report
+        summary.record_absorbed(self.root, self.absorbed, self.by)
         tmps: list[tuple[str, str]] = []
         try:
             for out in self.outputs:
@@ -93,9 +98,9 @@ class Transaction:
         storefs.fsync_dir(self.root)
 
 
-def render_file(tier: str, records: list[Record], superseded: Iterable[str]) -> bytes:
+def render_file(tier: str, records: list[Record], superseded: Iterable[str | None]) -> bytes:
     w = FileWriter(tier)
-    for fid in sorted(set(superseded)):
+    for fid in sorted({x for x in superseded if x is not None}):  # None: a file with no header
         w.supersede(fid)
     count: dict[Identity, int] = {}
     for r in records:
@@ -170,12 +175,13 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
                     dsts[dst.rel] = dst
             for dst_rel, inputs in sorted(groups.items()):
                 # one transaction per output file: readers see the old or the new state, never a mix
-                txn = Transaction(root)
+                txn = Transaction(root, "rotate")
                 moved: list[Record] = []
                 for f in inputs:
                     pf = _read(root, f)
                     if pf is None:
                         continue
+                    txn.absorbed.append(pf)
                     txn.superseded.append(pf.file_id)
                     txn.deletes.append(f.rel)
                     moved.extend(pf.records())
@@ -183,6 +189,7 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
                 kept: list[Record] = []
                 for old_f, old in _read_period(root, dst):
                     kept.extend(old.records())
+                    txn.absorbed.append(old)
                     txn.superseded.append(old.file_id)
                     if not old_f.compressed:
                         txn.deletes.append(old_f.rel)          # its records go into the .cta.gz
@@ -203,7 +210,8 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
                 keep = [r for r in records if tiers.day_bucket(r.end) >= cutoff]
                 if len(keep) == len(records):
                     continue
-                txn = Transaction(root, superseded=[pf.file_id for _, pf in members])
+                txn = Transaction(root, "rotate", superseded=[pf.file_id for _, pf in members])
+                txn.absorbed.extend(pf for _, pf in members)
                 if keep:
                     txn.outputs.append(Output(period.gz().rel, "daily", keep))
                 txn.deletes.extend(f.rel for f, _ in members if not (keep and f.compressed))
@@ -212,6 +220,7 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
         # last, so that nothing is compressed just before it moves: the detail days before
         # today (collect did not run since midnight) and plain hourly and daily files
         res.closing = closing.close_finished(root, today, storefs.TIER_DIRS)
+        summary.after_rewrite(root, "rotate")
     return res
 
 
@@ -279,9 +288,10 @@ def plan_compact(root: str, frm: int, to: int, resolution: str) -> CompactPlan:
             outputs[period] = [x for _, pf in parsed.get(period, []) for x in records_of(pf)]
         outputs[period].append(r)
     # every output names every file version the transaction replaces: collect them first
-    txn = Transaction(root)
+    txn = Transaction(root, "compact")
     for period in outputs:
         txn.superseded.extend(pf.file_id for _, pf in parsed.get(period, []))
+        txn.absorbed.extend(pf for _, pf in parsed.get(period, []))
     files_info: list[dict[str, object]] = []
     sizes = [0, 0]                                  # bytes on disk before and after, all files
 
@@ -331,6 +341,7 @@ def compact(root: str, frm: int, to: int, resolution: str, dry_run: bool) -> Com
         plan = plan_compact(root, frm, to, resolution)
         if plan.records_before:
             plan.txn.commit()
+            summary.after_rewrite(root, "compact")
         return plan
 
 

@@ -9,12 +9,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:                       # annotations only: typing is slow to import
     from typing import Any
 
-from . import notes, recovery, state as statemod, storefs
+from . import notes, recovery, state as statemod, storefs, summary
 from .config import Config
 from .sources import read_all
-from .store import StoreError, parse, resolve
 
 MAX_CORRUPT_LISTED = 100
+STATUS_CHECK_BYTES = 4 * 1024 * 1024    # of unchecked files, checked by one status (not saved)
 
 
 def files_report(root: str) -> dict[str, Any]:
@@ -31,6 +31,59 @@ def files_report(root: str) -> dict[str, Any]:
         "store": root,
         "files": out,
         "transaction_pending": os.path.exists(os.path.join(root, recovery.JOURNAL)),
+    }
+
+
+def store_summary(root: str) -> dict[str, Any]:
+    """What the store holds, from summary.json and a listing, not from the store's files. A
+    file that no writer has checked since it changed is checked here if it is small enough, or
+    else listed in `unchecked`."""
+    doc = summary.load(root)
+    # files no writer has checked since they changed (a store of an earlier version, files
+    # copied in): the smallest are checked here, in memory, up to a bound; the rest wait for
+    # the next writer and are listed as unchecked
+    summary.refresh(doc, root, STATUS_CHECK_BYTES)
+    tiers: dict[str, dict[str, Any]] = {t: {"files": 0, "bytes": 0, "oldest": None, "newest": None}
+                                        for t in storefs.TIER_DIRS}
+    entries = []
+    unchecked = []
+    for f, key in summary.listing(root):
+        t = tiers[f.tier]
+        t["files"] += 1
+        t["bytes"] += key[0]                    # on disk: compressed for a .cta.gz
+        entry = doc["files"].get(f.rel)
+        if entry is None or entry.get("key") != key:
+            unchecked.append({"file": f.rel, "size": key[0]})
+        else:
+            entries.append((f.rel, entry))
+    superseded = {x for _, e in entries for x in e["supersedes"]}
+    live = [(rel, e) for rel, e in entries if e["file_id"] is None or e["file_id"] not in superseded]
+    corrupt: list[dict[str, Any]] = []
+    count = 0
+    for rel, e in live:
+        tier = tiers.get(e["tier"])
+        if tier is not None and e["oldest"] is not None:
+            tier["oldest"] = e["oldest"] if tier["oldest"] is None else min(tier["oldest"], e["oldest"])
+            tier["newest"] = e["newest"] if tier["newest"] is None else max(tier["newest"], e["newest"])
+        count += e["corrupt_count"]
+        corrupt.extend({"file": rel, "line": line, "reason": reason} for line, reason in e["corrupt"])
+    live_ids = {e["file_id"] for _, e in live}
+    starts = [t["oldest"] for t in tiers.values() if t["oldest"] is not None]
+    ends = [t["newest"] for t in tiers.values() if t["newest"] is not None]
+    return {
+        "tiers": tiers,
+        "store_bytes": sum(t["bytes"] for t in tiers.values()),
+        "oldest": min(starts) if starts else None,
+        "newest": max(ends) if ends else None,
+        "corrupt": {"count": count, "lines": corrupt[:MAX_CORRUPT_LISTED]},
+        "torn": sum(1 for _, e in live if e["torn"]),
+        "superseded_files": sorted(rel for rel, e in entries if e["file_id"] in superseded),
+        # what rotate or compact dropped with the files that held it, until an admin dismisses it
+        "damage": [{k: d[k] for k in ("id", "file", "line", "reason", "dropped", "by")}
+                   for d in doc["damage"] if d["file_id"] not in live_ids],
+        "unchecked": unchecked,
+        "transaction_pending": os.path.exists(os.path.join(root, recovery.JOURNAL)),
+        "errors": [e["error"] for _, e in entries if e["error"]],
     }
 
 
@@ -59,34 +112,8 @@ def status_report(root: str, config_path: str, cfg: Config, config_error: str = 
             "counters": [_identity_json(r.ident.key(), r.bytes, r.packets) for r in res.readings],
         })
     last = st.last_end if st is not None else None
-    tiers: dict[str, dict[str, Any]] = {t: {"files": 0, "bytes": 0, "oldest": None, "newest": None}
-                                        for t in storefs.TIER_DIRS}
-    parsed = []
-    for f in storefs.list_files(root):
-        path = os.path.join(root, f.rel)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as e:
-            errors.append(f"{f.rel}: {e.strerror}")
-            continue
-        t = tiers[f.tier]
-        t["files"] += 1
-        t["bytes"] += len(data)                 # on disk: compressed for a .cta.gz
-        try:
-            parsed.append(parse(storefs.content(f, data), f.rel))
-        except StoreError as e:
-            errors.append(str(e))               # unknown version, damaged compressed file...
-    view = resolve(parsed)
-    for pf in view.files:
-        t = tiers[pf.tier]
-        for b in pf.blocks:
-            if t["oldest"] is None or b.start < t["oldest"]:
-                t["oldest"] = b.start
-            if t["newest"] is None or b.end > t["newest"]:
-                t["newest"] = b.end
-    starts = [t["oldest"] for t in tiers.values() if t["oldest"] is not None]
-    ends = [t["newest"] for t in tiers.values() if t["newest"] is not None]
+    store = store_summary(root)
+    errors.extend(store.pop("errors"))
     return {
         "version": 1,
         "store": root,
@@ -95,16 +122,7 @@ def status_report(root: str, config_path: str, cfg: Config, config_error: str = 
         "interval_seconds": cfg.interval_seconds,
         "last_collection": last,
         "sources": sources,
-        "tiers": tiers,
-        "store_bytes": sum(t["bytes"] for t in tiers.values()),
-        "oldest": min(starts) if starts else None,
-        "newest": max(ends) if ends else None,
-        "corrupt": {"count": len(view.corrupt),
-                    "lines": [{"file": c.file, "line": c.line, "reason": c.reason}
-                              for c in view.corrupt[:MAX_CORRUPT_LISTED]]},
-        "torn": view.torn,
-        "superseded_files": [pf.path for pf in view.ignored],
-        "transaction_pending": os.path.exists(os.path.join(root, recovery.JOURNAL)),
+        **store,
         "offload_warnings": [{"family": w.family, "table": w.table, "flowtable": w.flowtable,
                               "message": w.message} for w in warnings],
         "errors": errors,

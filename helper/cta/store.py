@@ -18,6 +18,11 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
 FORMAT_VERSION = 1
 TIERS = ("detail", "hourly", "daily")
 
+# Limits that both readers check the same way (docs/store-format.md, "Lines")
+ID_DIGITS = 9                          # counter ids and seq: below 10^9
+TIME_DIGITS = 15                       # interval times: below 10^15 (exact as a JavaScript number)
+COUNT_DIGITS = 7                       # data lines of one interval block: below 10^7
+
 _INT = re.compile(r"(?:0|[1-9][0-9]*)\Z")
 _FILE_ID = re.compile(r"[0-9a-f]{16}\Z")
 _HEX = "0123456789ABCDEF"
@@ -88,10 +93,10 @@ class Corrupt(namedtuple("Corrupt", "file line reason")):
 
 
 class ParsedFile:
-    def __init__(self, path: str, tier: str, file_id: str, torn: bool = False) -> None:
+    def __init__(self, path: str, tier: str, file_id: str | None, torn: bool = False) -> None:
         self.path = path                   # relative to the store, e.g. "detail/2025-11-21.cta"
         self.tier = tier
-        self.file_id = file_id
+        self.file_id = file_id             # None: no complete line, not even a header
         self.counters: dict[int, Identity] = {}
         self.counter_offsets: dict[int, int] = {}
         self.blocks: list[Block] = []
@@ -179,9 +184,18 @@ def block_text(start: int, end: int, rows: list[tuple[int, int, int]]) -> str:
     return "".join(lines)
 
 
+def parse_bounded(token: str, digits: int) -> int:
+    """A plain decimal integer of at most `digits` digits (the format's limit for that field)."""
+    if len(token) > digits:
+        raise ValueError(f"more than {digits} digits: {token[:20]!r}")
+    return parse_int(token)
+
+
 def _parse_identity(fields: list[str]) -> Identity:
     source, family, table, chain = (unescape(f) for f in fields[:4])
-    seq = parse_int(fields[4])
+    seq = parse_bounded(fields[4], ID_DIGITS)
+    if seq == 0:
+        raise ValueError("counter seq 0 (seq counts from 1)")
     name = unescape(fields[5])
     return Identity(source, family, table, chain, seq, name)
 
@@ -192,11 +206,10 @@ def parse(data: bytes, path: str) -> ParsedFile:
     body = data if not torn else data[:data.rfind(b"\n") + 1]
     lines = body.split(b"\n")[:-1] if body else []
     if not lines:
-        if torn and data.startswith(b"#cta"):
-            raise StoreError(f"{path}: incomplete header")
-        if not data:
-            raise StoreError(f"{path}: empty file, no #cta header")
-        raise StoreError(f"{path}: not a store file (no #cta header)")
+        # no complete line: a file whose creation was interrupted (or is under way). It holds
+        # nothing; a first line without its newline is a torn append like any other
+        tier = path.split("/", 1)[0]
+        return ParsedFile(path=path, tier=tier if tier in TIERS else "detail", file_id=None, torn=torn)
     try:
         head = lines[0].decode("utf-8").split(" ")
     except UnicodeDecodeError:
@@ -274,7 +287,7 @@ def parse(data: bytes, path: str) -> ParsedFile:
             if kind == "c":
                 if len(parts) != 8:
                     raise ValueError("counter line needs 8 fields")
-                cid = parse_int(parts[1])
+                cid = parse_bounded(parts[1], ID_DIGITS)
                 ident = _parse_identity(parts[2:])
                 if cid in pf.counters:
                     raise ValueError(f"counter id {cid} redefined")
@@ -283,7 +296,8 @@ def parse(data: bytes, path: str) -> ParsedFile:
             elif kind == "i":
                 if len(parts) != 4:
                     raise ValueError("interval line needs 4 fields")
-                start, end, n = parse_int(parts[1]), parse_int(parts[2]), parse_int(parts[3])
+                start, end = parse_bounded(parts[1], TIME_DIGITS), parse_bounded(parts[2], TIME_DIGITS)
+                n = parse_bounded(parts[3], COUNT_DIGITS)
                 if end <= start:
                     raise ValueError("interval end not after start")
                 if n > 0:

@@ -102,12 +102,15 @@ def list_files(root: str, tiers: tuple[str, ...] = TIER_DIRS) -> list[StoreFile]
     for tier in tiers:
         pattern = _NAMES[tier]
         try:
-            names = os.listdir(os.path.join(root, tier))
+            entries = list(os.scandir(os.path.join(root, tier)))
         except FileNotFoundError:
             continue
-        for name in names:
+        for entry in entries:
+            name = entry.name
             m = pattern.match(name)
-            if not m:
+            # only regular files are store files: a symbolic link or a directory is not (the
+            # page lists with `find -type f`, and a writer must not follow a link)
+            if not m or not entry.is_file(follow_symlinks=False):
                 continue
             g = [int(x) for x in m.groups()]
             y, mo, d = g[0], g[1] if len(g) > 1 else 1, g[2] if len(g) > 2 else 1

@@ -2,9 +2,11 @@
 // What an admin must know before trusting the numbers: stale data (the collector stopped),
 // traffic that bypasses counters (flowtable offload), skipped corrupt lines, torn appends, and
 // the helper's own errors, in its own words.
-import { Alert } from "../pf.ts";
+import { useState } from "react";
+import { Alert, AlertActionLink } from "../pf.ts";
 import { _, format, ngettext } from "../host/i18n.ts";
-import type { HelperStatus } from "../host/status.ts";
+import { dismissDamage, type DamageReport, type HelperStatus } from "../host/status.ts";
+import { useAdminAccess } from "../host/privileges.ts";
 
 export interface StatusAlertsProps {
     status: HelperStatus | null;
@@ -18,6 +20,41 @@ export interface StatusAlertsProps {
 /** The collector is late when its last run is older than three intervals. */
 export function isStale(status: HelperStatus, now: number): boolean {
     return status.last_collection !== null && now - status.last_collection > 3 * status.interval_seconds;
+}
+
+/**
+ * Damage that rotate or compact dropped with the files that held it: no total shows it any
+ * more, so it is said here until an admin dismisses it (only up to what this page showed).
+ */
+function DroppedDamage({ damage, formatTime }: { damage: DamageReport[]; formatTime: (t: number) => string }) {
+    const access = useAdminAccess();
+    const [dismissedUpTo, setDismissedUpTo] = useState(0);
+    const [error, setError] = useState<string | null>(null);
+    const shown = damage.filter(d => d.id > dismissedUpTo);
+    if (shown.length === 0)
+        return null;
+    const upTo = Math.max(...shown.map(d => d.id));
+    const dismiss = () => {
+        setError(null);
+        dismissDamage(upTo).then(() => setDismissedUpTo(upTo), (e: Error) => setError(e.message));
+    };
+    return (
+        <Alert isInline variant="warning"
+               title={format(ngettext("$0 damaged line was dropped from the store", "$0 damaged lines were dropped from the store",
+                                      shown.length), String(shown.length))}
+               actionLinks={access === "allowed" ? <AlertActionLink onClick={dismiss}>{_("Dismiss")}</AlertActionLink> : undefined}>
+            {_("Totals skipped these lines while they were stored. A rotation or compaction has since rewritten the files that held them, so no file shows them any more.")}
+            <details className="cta-corrupt">
+                <summary>{_("Show dropped lines")}</summary>
+                <ul className="cta-corrupt-list">
+                    {shown.map(d => (
+                        <li key={d.id}>
+                            {`${d.file}:${d.line}: ${d.reason} (${d.by}, ${formatTime(d.dropped)})`}
+                        </li>))}
+                </ul>
+            </details>
+            {error && <p>{error}</p>}
+        </Alert>);
 }
 
 export function StatusAlerts({ status, statusError, now, corruptInView, formatTime }: StatusAlertsProps) {
@@ -53,6 +90,8 @@ export function StatusAlerts({ status, statusError, now, corruptInView, formatTi
                     </details>}
             </Alert>);
     }
+    if (status && (status.damage ?? []).length > 0)
+        alerts.push(<DroppedDamage key="dropped" damage={status.damage} formatTime={formatTime} />);
     if (status?.transaction_pending) {
         alerts.push(
             <Alert key="pending" isInline variant="info" title={_("A rotation or compaction was interrupted")}>

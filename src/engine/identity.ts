@@ -49,9 +49,7 @@ function hexValue(code: number): number {
         return code - 48;
     if (code >= 65 && code <= 70)
         return code - 55;
-    // The writer uses uppercase; lowercase hex is still an unambiguous byte, so accept it.
-    if (code >= 97 && code <= 102)
-        return code - 87;
+    // Uppercase only, as the format says: `%2d` is not an escape (the helper agrees).
     return -1;
 }
 

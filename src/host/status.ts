@@ -28,6 +28,11 @@ export interface HelperStatus {
     corrupt: { count: number; lines: { file: string; line: number; reason: string }[] };
     torn: number;
     superseded_files: string[];
+    /** Corrupt lines and torn appends that rotate or compact removed with the files that held
+     *  them: reported until an admin dismisses them (`dismiss-damage`). */
+    damage: DamageReport[];
+    /** Store files no writer has checked since they changed (status does not read large ones). */
+    unchecked: { file: string; size: number }[];
     transaction_pending: boolean;
     offload_warnings: { family: string; table: string; flowtable: string; message: string }[];
     errors: string[];
@@ -40,9 +45,24 @@ export interface HelperStatus {
     config_error?: string;
 }
 
+export interface DamageReport {
+    id: number;
+    file: string;
+    /** 0 for a torn append. */
+    line: number;
+    reason: string;
+    /** When the writer dropped it (Unix seconds), and which one ("rotate", "compact"). */
+    dropped: number;
+    by: string;
+}
 
 export function helperStatus(): Promise<HelperStatus> {
     return runHelperJson<HelperStatus>("status");
+}
+
+/** Forgets the damage reports up to this id (those the admin saw); needs superuser. */
+export async function dismissDamage(upTo: number): Promise<void> {
+    await runHelperJson<{ dismissed: number }>("dismiss-damage", ["--up-to", String(upTo)], { admin: true });
 }
 
 export async function hostName(): Promise<string> {

@@ -8,6 +8,7 @@ import { cockpit, type CockpitFile } from "./cockpit.ts";
 import { INSTALLED_STORE } from "./helper.ts";
 import { StoreReader, type ReadOptions, type StoreReadResult } from "../engine/store-reader.ts";
 import type { PlannedFile, StoreFile } from "../engine/read-plan.ts";
+import { decodeStoreBytes, StoreTextDecoder } from "../engine/store-text.ts";
 
 /** The store's files: name relative to the store ("detail/2025-11-21.cta") and size in bytes. */
 export interface StoreListing {
@@ -66,7 +67,6 @@ function contentOf<T>(path: string, file: CockpitFile<T>): Promise<T> {
     });
 }
 
-const readText = (path: string) => contentOf(path, cockpit.file(path, { max_read_size: MAX_FILE_SIZE }));
 const readBytes = (path: string) => contentOf(path, cockpit.file(path, { max_read_size: MAX_FILE_SIZE, binary: true }));
 
 /**
@@ -75,21 +75,22 @@ const readBytes = (path: string) => contentOf(path, cockpit.file(path, { max_rea
  */
 async function feedCompressed(reader: StoreReader, name: string, bytes: Uint8Array<ArrayBuffer>): Promise<void> {
     const parser = reader.openFile(name);
-    const text = new Blob([bytes]).stream()
+    const decoder = new StoreTextDecoder();
+    const chunks = new Blob([bytes]).stream()
             .pipeThrough(new DecompressionStream("gzip"))
-            .pipeThrough(new TextDecoderStream());
-    const chunks = text.getReader();
+            .getReader();
     try {
         for (;;) {
             const { done, value } = await chunks.read();
             if (done)
                 break;
-            parser.feed(value);
+            parser.feed(decoder.push(value));
         }
     } catch (error) {
         reader.damagedFile(name, error instanceof Error ? error.message : String(error));
         return;
     }
+    parser.feed(decoder.end());
     parser.end();
 }
 
@@ -101,10 +102,11 @@ async function readInto(reader: StoreReader, store: string, file: PlannedFile): 
         performance.mark(`cta:read-end ${file.name}`);
         await feedCompressed(reader, file.name, bytes);
     } else {
-        const text = await readText(path);
+        // bytes, not text: a line that is not valid UTF-8 is corrupt, never a name with U+FFFD
+        const bytes = await readBytes(path);
         performance.mark(`cta:read-end ${file.name}`);
         const parser = reader.openFile(file.name);
-        parser.feed(text);
+        parser.feed(decodeStoreBytes(bytes));
         parser.end();
     }
     performance.mark(`cta:parsed ${file.name}`);

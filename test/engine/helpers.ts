@@ -6,15 +6,16 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { StoreText } from "../../src/engine/store-reader.ts";
+import { decodeStoreBytes } from "../../src/engine/store-text.ts";
 
 export const STORES = join(__dirname, "..", "fixtures", "stores");
 
 /** A store file's text; a compressed one (`.cta.gz`) decompressed, or why it could not be. */
-function storeText(name: string, path: string): StoreText {
+export function storeText(name: string, path: string): StoreText {
     if (!name.endsWith(".gz"))
-        return { name, text: readFileSync(path, "utf8") };
+        return { name, text: decodeStoreBytes(readFileSync(path)) };
     try {
-        return { name, text: gunzipSync(readFileSync(path)).toString("utf8") };
+        return { name, text: decodeStoreBytes(gunzipSync(readFileSync(path))) };
     } catch (error) {
         return { name, damaged: (error as Error).message };
     }
@@ -27,9 +28,10 @@ export function storeEntries(dir: string): StoreText[] {
         const d = join(dir, tier);
         if (!existsSync(d))
             continue;
-        for (const f of readdirSync(d).sort())
-            if (f.endsWith(".cta") || f.endsWith(".cta.gz"))
-                out.push(storeText(`${tier}/${f}`, join(d, f)));
+        // only regular files, as the page lists them (`find -type f`): not symbolic links
+        for (const f of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+            if (f.isFile() && (f.name.endsWith(".cta") || f.name.endsWith(".cta.gz")))
+                out.push(storeText(`${tier}/${f.name}`, join(d, f.name)));
     }
     return out;
 }

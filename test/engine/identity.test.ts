@@ -23,10 +23,15 @@ describe("escaping", () => {
 
     test.each([
         ["%C3%BC", "ü"],
-        ["%e6%b5%81", "流"],
+        ["%E6%B5%81", "流"],
         ["%41", "A"],
     ])("UTF-8 escapes %p decode to %p", (token, plain) => {
         expect(unescapeField(token)).toBe(plain);
+    });
+
+    test("lowercase hex digits are not an escape (as for the helper)", () => {
+        expect(unescapeField("%e6%b5%81")).toBeNull();
+        expect(unescapeField("a%2db")).toBeNull();
     });
 
     test.each(["", "%", "%4", "%zz", "%C3%28", "%FF", "a\tb", "a\x7fb", "%C3"])("%p is not a valid token", token => {

@@ -64,8 +64,9 @@ def die_at(point: str) -> Callable[[str], None]:
 
 
 def names(root: str) -> list[str]:
+    """The store's files but the lock and the summary (summary.py), which every writer keeps."""
     return sorted(os.path.relpath(os.path.join(d, n), root) for d, _, files in os.walk(root) for n in files
-                  if n != "lock")
+                  if n not in ("lock", "summary.json"))
 
 
 class Closing(unittest.TestCase):

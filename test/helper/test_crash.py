@@ -37,11 +37,12 @@ DAY = 86400
 
 
 def snapshot(root: str) -> dict[str, bytes]:
-    """Every file of a store and its bytes (the empty lock file every writer creates aside)."""
+    """Every file of a store and its bytes (the empty lock file every writer creates aside, and
+    the summary: a cache that rotate may update with the damage it is about to absorb)."""
     out = {}
     for d, _, files in os.walk(root):
         for name in files:
-            if name == "lock" and d == root:
+            if name in ("lock", "summary.json") and d == root:
                 continue
             p = os.path.join(d, name)
             with open(p, "rb") as f:

@@ -16,7 +16,8 @@ class FixtureStores(unittest.TestCase):
     def test_fixture_set_is_complete(self) -> None:
         names = set(os.listdir(FIXTURES))
         for required in ("plain", "bigvalues", "hostile-names", "torn-line", "torn-block", "corrupt",
-                         "superseded", "same-name", "unknown-version", "compressed", "damaged-gzip"):
+                         "superseded", "same-name", "unknown-version", "compressed", "damaged-gzip",
+                         "interrupted-creation"):
             self.assertIn(required, names)
 
     def test_every_fixture(self) -> None:

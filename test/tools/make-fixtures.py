@@ -36,6 +36,8 @@ class FixtureFile:
     ids: dict[Identity, int] = field(default_factory=dict)
     torn_tail: str = ""
     truncate: bool = False          # a .cta.gz cut off in the middle of its gzip stream
+    raw_bytes: dict[str, bytes] = field(default_factory=dict)   # placeholder in the text -> bytes
+    symlink_to: str = ""            # written as a symbolic link to this path (relative to it)
 
 
 class Fixture:
@@ -86,6 +88,15 @@ class Fixture:
             p = os.path.join(d, f.path)
             os.makedirs(os.path.dirname(p), exist_ok=True)
             data = ("".join(line + "\n" for line in f.lines) + f.torn_tail).encode("utf-8")
+            for placeholder, raw in f.raw_bytes.items():
+                data = data.replace(placeholder.encode("ascii"), raw)
+            if f.symlink_to:
+                target = os.path.normpath(os.path.join(os.path.dirname(p), f.symlink_to))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as out:
+                    out.write(data)
+                os.symlink(f.symlink_to, p)
+                continue
             if f.path.endswith(".gz"):
                 # as the helper writes them: one gzip member, no name, mtime 0
                 data = gzip.compress(data, compresslevel=9, mtime=0)
@@ -396,6 +407,142 @@ def damaged_gzip() -> Fixture:
     return fx
 
 
+def interrupted_creation() -> Fixture:
+    fx = Fixture("interrupted-creation", "Writers killed between creating a file and writing its "
+                 "header: a 0-byte detail file (nothing, not torn, not an error) and an hourly file "
+                 "whose header line has no newline (one torn append). Neither stops the read.")
+    f = fx.file("detail/2025-11-21.cta", "detail")
+    fx.block(f, T0, T0 + 300, [(WWW, 1200, 3)])
+    fx.file("detail/2025-11-22.cta", "detail").lines = []
+    h = fx.file("hourly/2025-11.cta", "hourly")
+    h.lines = []
+    h.torn_tail = "#cta 1 hour"
+    fx.torn = 1
+    fx.windows = [(0, 2 ** 40)]
+    return fx
+
+
+# The cases where the two readers disagreed (issue 12, item 6), one store each. Each has a good
+# block before the case, so that a reader that gives up on the whole file is caught too.
+
+def _grammar(name: str, description: str) -> tuple[Fixture, FixtureFile]:
+    fx = Fixture(f"grammar-{name}", description)
+    f = fx.file("detail/2025-11-21.cta", "detail")
+    fx.block(f, T0, T0 + 300, [(WWW, 1000, 10)])
+    fx.windows = [(0, 2 ** 40)]
+    return fx, f
+
+
+def grammar_lowercase_escape() -> Fixture:
+    fx, f = _grammar("lowercase-escape", "An escape with lowercase hex digits (%2d) is not an escape: "
+                     "its c line is corrupt, and the block that uses its id is skipped whole.")
+    fx.raw(f, "c 1 nft-rule inet filter input 1 a%2db", corrupt=True)
+    fx.raw(f, f"i {T0 + 300} {T0 + 600} 2")
+    fx.raw(f, "0 5 5")
+    fx.raw(f, "1 7 7", corrupt=True)
+    fx.block(f, T0 + 600, T0 + 900, [(WWW, 3, 1)])
+    return fx
+
+
+def grammar_invalid_utf8() -> Fixture:
+    fx = Fixture("grammar-invalid-utf8", "Invalid UTF-8 in a name inside a .cta.gz and in a plain file: "
+                 "the line is corrupt (never a name with U+FFFD), and a block using its id is skipped.")
+    for path in ("detail/2025-11-20.cta.gz", "detail/2025-11-21.cta"):
+        day = T0 - DAY if "20" in path else T0
+        f = fx.file(path, "detail")
+        fx.block(f, day, day + 300, [(WWW, 1000, 10)])
+        fx.raw(f, "c 1 nft-rule inet filter input 1 bad@FF@name", corrupt=True)
+        f.raw_bytes["@FF@"] = b"\xff\xc3"
+        fx.raw(f, f"i {day + 300} {day + 600} 2")
+        fx.raw(f, "0 5 5")
+        fx.raw(f, "1 7 7", corrupt=True)
+        fx.block(f, day + 600, day + 900, [(WWW, 3, 1)])
+    fx.windows = [(0, 2 ** 40)]
+    return fx
+
+
+def grammar_bom() -> Fixture:
+    fx = Fixture("grammar-bom", "A .cta.gz whose text starts with a UTF-8 byte order mark has no #cta "
+                 "header: not a store file, an error of the whole read (no reader strips the mark).")
+    f = fx.file("detail/2025-11-21.cta", "detail")
+    fx.block(f, T0, T0 + 300, [(WWW, 1, 1)])
+    g = fx.file("hourly/2025-10.cta.gz", "hourly")
+    g.lines[0] = "\ufeff" + g.lines[0]
+    fx.block(g, T0 - 32 * DAY, T0 - 32 * DAY + 3600, [(WWW, 5, 5)])
+    fx.error = "not a store file"
+    fx.windows = [(0, 2 ** 40)]
+    return fx
+
+
+def grammar_seq_zero() -> Fixture:
+    fx, f = _grammar("seq-zero", "A counter with seq 0 (seq counts from 1): its c line is corrupt, "
+                     "the block using its id is skipped.")
+    fx.raw(f, "c 1 nft-rule inet filter input 0 zero", corrupt=True)
+    fx.raw(f, f"i {T0 + 300} {T0 + 600} 1")
+    fx.raw(f, "1 7 7", corrupt=True)
+    return fx
+
+
+def grammar_big_id() -> Fixture:
+    fx, f = _grammar("big-id", "Counter ids are below 10^9: a c line with id 1000000000 is corrupt, "
+                     "and so is the data line that uses it (undefined id); its block is skipped.")
+    fx.raw(f, "c 1000000000 nft-rule inet filter input 1 big", corrupt=True)
+    fx.raw(f, f"i {T0 + 300} {T0 + 600} 2")
+    fx.raw(f, "0 5 5")
+    fx.raw(f, "1000000000 7 7", corrupt=True)
+    fx.raw(f, "c 999999999 nft-rule inet filter input 1 largest")
+    big = rule("input", "largest")
+    f.ids[big] = 999999999
+    fx.block(f, T0 + 600, T0 + 900, [(big, 9, 1), (WWW, 2, 1)])
+    return fx
+
+
+def grammar_long_time() -> Fixture:
+    fx, f = _grammar("long-time", "Interval times have at most 15 digits: an i line with a 16-digit "
+                     "time is corrupt, and its data lines are then outside any block (corrupt).")
+    fx.raw(f, "i 1000000000000000 1000000000000300 1", corrupt=True)
+    fx.raw(f, "0 5 5", corrupt=True)
+    fx.raw(f, f"i {T0 + 300} 1000000000000000 1", corrupt=True)
+    fx.raw(f, "0 6 6", corrupt=True)
+    fx.block(f, 999999999999000, 999999999999999, [(WWW, 8, 1)])
+    fx.windows = [(0, 2 ** 40), (0, 10 ** 15)]
+    return fx
+
+
+def grammar_symlink() -> Fixture:
+    fx, _ = _grammar("symlink", "A store file that is a symbolic link is not a store file: neither "
+                     "reader reads it (the page lists with find -type f), writers leave it alone.")
+    g = fx.file("detail/2025-11-22.cta", "detail")
+    fx.block(g, T0 + DAY, T0 + DAY + 300, [(WWW, 555, 5)], counted=False)
+    g.symlink_to = "../elsewhere/2025-11-22.cta"
+    return fx
+
+
+def grammar_junk_in_block() -> Fixture:
+    fx, f = _grammar("junk-in-block", "A line starting with # that is not a comment cuts a block short "
+                     "(reported at the block's i line), is then corrupt on its own, and the data line "
+                     "after it is outside any block: 3 corrupt lines.")
+    fx.raw(f, f"i {T0 + 300} {T0 + 600} 2", corrupt=True)
+    fx.raw(f, "0 5 5")
+    fx.raw(f, "#junk", corrupt=True)
+    fx.raw(f, "0 6 6", corrupt=True)
+    fx.block(f, T0 + 600, T0 + 900, [(WWW, 4, 1)])
+    return fx
+
+
+def grammar_x_own_id() -> Fixture:
+    fx = Fixture("grammar-x-own-id", "An x line naming its own file's id has no effect: the file counts.")
+    f = fx.file("detail/2025-11-21.cta", "detail", "00000000000000aa")
+    fx.raw(f, "x 00000000000000aa")
+    fx.block(f, T0, T0 + 300, [(WWW, 1000, 10)])
+    fx.windows = [(0, 2 ** 40)]
+    return fx
+
+
+GRAMMAR = (grammar_lowercase_escape, grammar_invalid_utf8, grammar_bom, grammar_seq_zero, grammar_big_id,
+           grammar_long_time, grammar_symlink, grammar_junk_in_block, grammar_x_own_id)
+
+
 def empty() -> Fixture:
     fx = Fixture("empty", "A store with its tier directories but no files yet.")
     fx.windows = [(0, 2 ** 40)]
@@ -408,7 +555,7 @@ def main() -> None:
                                                   "..", "fixtures", "stores"))
     args = ap.parse_args()
     for make in (plain, bigvalues, hostile, torn_line, torn_block, corrupt, superseded, same_name,
-                 unknown_version, compressed, damaged_gzip, empty):
+                 unknown_version, compressed, damaged_gzip, interrupted_creation, *GRAMMAR, empty):
         fx = make()
         fx.write(args.out)
         if fx.name == "empty":
