@@ -267,7 +267,7 @@ export function App() {
                               corruptInView={data?.result.corruptCount ?? 0} formatTime={formatTime} />
                 {configError && <Alert isInline variant="danger" title={_("The configuration cannot be read")}>{configError}</Alert>}
                 {config && config.parsed.errors.length > 0 &&
-                    <Alert isInline variant="warning" title={_("The configuration has errors; defaults are used for these settings")}>
+                    <Alert isInline variant="warning" title={_("The configuration has an error: the page uses the defaults until it is corrected")}>
                         <ul>{config.parsed.errors.map(e => <li key={e.path}>{`${e.path}: ${e.message}`}</li>)}</ul>
                     </Alert>}
                 <Card className="cta-card">

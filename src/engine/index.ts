@@ -39,12 +39,14 @@ export { quantity, formatBytes, formatIpacsum, formatRate, formatDecimal, autoPo
 export type { Rational } from "./money.ts";
 export { parseDecimal, roundToMinor, currencyDigits, isCurrency, formatMoney, minorToDecimal } from "./money.ts";
 
-export type {
-    VolumeUnit, PriceTier, CostPlan, GroupConfig, ValidationError, Validated, GroupKind, CostInputRow, CostedRow, CostedGroup, CostResult,
-} from "./costs.ts";
-export {
-    UNIT_BYTES, validateCostPlan, validateGroups, billingCycle, volumeCost, percentileCost, applyCosts, billedBitsPerSecond,
-} from "./costs.ts";
+export type { VolumeUnit, BulkDiscount, CostPlan, GroupConfig, ValidationError, Validated } from "./plan.ts";
+export { UNIT_BYTES, parsePlan, parseCosts, parseGroups, validateCostPlan, validateGroups } from "./plan.ts";
+export type { GroupKind, CostInputRow, CostedRow, CostedGroup, CostResult } from "./costs.ts";
+export type { CyclePart } from "./cycles.ts";
+export { billingCycle, cyclesIn, MAX_CYCLES } from "./cycles.ts";
+export { volumeCost, percentileCost, applyCosts, billedBitsPerSecond } from "./costs.ts";
+export type { Pattern } from "./pattern.ts";
+export { compilePattern, PatternError } from "./pattern.ts";
 
 export type { Report, ReportRow, ReportGroup, ReportInput } from "./reports/report.ts";
 export { buildReport, reportHeading, isoLocal } from "./reports/report.ts";

@@ -2,7 +2,8 @@
 // The Report value that every export renders (text, HTML, CSV, JSON): built once from a
 // timeframe's totals, the report groups and the cost plan, so that all formats say the same.
 
-import { CostPlan, GroupConfig, GroupKind, applyCosts } from "../costs.ts";
+import { GroupKind, applyCosts } from "../costs.ts";
+import type { CostPlan, GroupConfig } from "../plan.ts";
 import { describeIdentity } from "../identity.ts";
 import { Rational, currencyDigits, roundToMinor } from "../money.ts";
 import { QuantityOptions } from "../quantity.ts";
