@@ -17,9 +17,11 @@ import { compileFilter } from "./engine/filter.ts";
 import { formatBytes } from "./engine/quantity.ts";
 import { totalsFor } from "./engine/totals.ts";
 import { toColumns, sumColumns } from "./engine/series.ts";
-import { applyCosts, billedBitsPerSecond } from "./engine/costs.ts";
-import { percentile95 } from "./engine/series.ts";
+import { accountsOf, billTimeframe, percentileOfPart, type Billing } from "./engine/billing.ts";
+import { cyclesIn, type CyclePart } from "./engine/cycles.ts";
+import type { GroupConfig } from "./engine/plan.ts";
 import { buildReport, type Report, type ReportNote } from "./engine/reports/report.ts";
+import { useCycleTotals } from "./billing-data.ts";
 import { parseConfig, type ParsedConfig } from "./config-model.ts";
 import { useTrafficData, type TrafficData } from "./traffic-data.ts";
 import { quantityOptions, type GraphInterval, type ViewState } from "./view-state.ts";
@@ -35,6 +37,8 @@ import { LabelledSelect } from "./components/labelled-select.tsx";
 import { CompactDialog } from "./components/compact-dialog.tsx";
 import { SettingsDialog } from "./components/settings-dialog.tsx";
 import { ExportMenu } from "./components/export-menu.tsx";
+
+const NO_GROUPS: GroupConfig[] = [];
 
 interface Toast {
     key: number;
@@ -70,7 +74,7 @@ function AdminButton({ access, onClick, children, variant = "secondary", isLoadi
 }
 
 /** The engine's report notes in the user's language (exports keep the engine's English). */
-function noteInUserLanguage(note: ReportNote): string {
+function noteInUserLanguage(note: ReportNote, formatTime: (t: number) => string): string {
     switch (note.code) {
     case "store-error":
         return format(_("The store could not be read: $0"), note.message);
@@ -83,6 +87,17 @@ function noteInUserLanguage(note: ReportNote): string {
         return format(_("The end of the timeframe falls inside a stored interval: up to $0 s before it are not counted."), String(note.seconds));
     case "rounding":
         return _("Costs of rows and groups are each rounded from exact amounts; the total is rounded once from the exact total.");
+    case "rounding-per-cycle":
+        return _("Each bill is rounded once per billing cycle, half-up; rows and groups show their exact shares, each rounded on its own.");
+    case "partial-cycle":
+        return format(_("The timeframe covers only part of the billing cycle $0 – $1: that part is billed alone, with the whole included quota and bulk discounts."),
+                      formatTime(note.from), formatTime(note.to));
+    case "too-many-cycles":
+        return format(_("The timeframe spans more than $0 billing cycles: no cost is shown. Choose a shorter timeframe."), String(note.max));
+    case "percentile-unknown":
+        return _("No cost is shown: 95th-percentile billing needs 5-minute samples, and this timeframe is too long to take them. Choose a billing cycle or a shorter timeframe.");
+    case "percentile-from-hourly":
+        return _("Part of this timeframe is stored as hourly totals only: its 5-minute rates are hourly averages, so the 95th percentile may be lower than the real one.");
     }
 }
 
@@ -125,8 +140,10 @@ export function App() {
     }, [reload]);
 
     const plan = config?.parsed.settings.costs ?? null;
-    const needFiveMinutes = plan?.percentile95 !== undefined;
-    const traffic = useTrafficData(view.timeframe, needFiveMinutes ? "5m" : view.interval, reload);
+    const needFiveMinutes = plan?.percentile95 !== undefined || (config?.parsed.settings.groups ?? []).some(g => g.plan?.percentile95);
+    // "last billing cycle" in the Timeframe field: the default plan's cycle, else the first account's
+    const billingDay = config ? (plan ?? config.parsed.settings.groups.find(g => g.plan)?.plan)?.billing_day ?? 1 : configError ? 1 : null;
+    const traffic = useTrafficData(view.timeframe, needFiveMinutes ? "5m" : view.interval, reload, billingDay);
 
     // The helper's status reads the whole store (for damaged lines) and takes a while on years of
     // history: ask for it once the numbers are on the screen, not in competition with them.
@@ -142,44 +159,55 @@ export function App() {
     const quantity = useMemo(() => quantityOptions(view.units, locale), [view.units, locale]);
     const totals = useMemo(() => (data ? totalsFor(data.result, 0, filter.ok ? filter.filter : undefined) : null), [data, filter]);
 
-    // 95th-percentile billing: the rate of the charged rules together, from 5-minute samples.
-    // Without 5-minute samples (a timeframe too long to draw at that interval) there is no
-    // honest figure, and the report then shows no cost at all rather than a cost of zero.
-    const percentileBilling = useMemo(() => {
-        if (!needFiveMinutes || !data || !totals || !plan)
+    // Bills: each account on its own traffic, cycle by cycle (src/engine/billing.ts). The parts
+    // of cycles come from the view's read when it is one cycle, else from a read of their own.
+    const groups = config?.parsed.settings.groups ?? NO_GROUPS;
+    const hasPlans = plan !== null || groups.some(g => g.plan);
+    const cycleParts = useMemo(() => {
+        if (!data || !totals || !hasPlans)
             return null;
-        if (!data.result.series || data.interval !== "5m")
-            return { ok: false as const };
-        const groups = config?.parsed.settings.groups ?? [];
-        const charged = new Set(applyCosts(totals.rows, groups, plan).groups.flatMap(g => g.rows.filter(r => r.charged).map(r => r.row.index)));
-        const columns = toColumns(data.result.series, [...charged], "bytes-per-second");
+        const days = new Set(accountsOf(totals.rows, groups, plan).map(a => a.plan.billing_day ?? 1));
+        return new Map([...days].map(day => [day, cyclesIn(data.timeframe, day, data.timeframe.zone)]));
+    }, [data, totals, groups, plan, hasPlans]);
+    const allParts = useMemo(() => (cycleParts ? [...cycleParts.values()].flatMap(p => p ?? []) : null), [cycleParts]);
+    const cycleView = useMemo(() => (data ? { result: data.result, from: data.timeframe.from, to: data.timeframe.to, zone: data.timeframe.zone } : null), [data]);
+    const cycleTotals = useCycleTotals(cycleView, allParts);
+
+    const billing: Billing | null = useMemo(() => {
+        if (!data || !totals || !hasPlans || !cycleParts || cycleTotals.state !== "ready")
+            return null;
+        const series = data.result.series;
+        const fiveMinutes = series && data.interval === "5m" ? series : null;
+        const indexOf = new Map(totals.rows.map(r => [r.key, r.index]));
+        const percentileIn = (part: CyclePart, counters: readonly string[]) => {
+            if (fiveMinutes === null)
+                return null;
+            const columns = toColumns(fiveMinutes, counters.map(c => indexOf.get(c) as number), "bytes-per-second");
+            return percentileOfPart(columns.x, sumColumns(columns.ys, columns.x.length), part);
+        };
+        const built = billTimeframe(totals.rows, groups, plan, day => cycleParts.get(day) ?? null, cycleTotals.bytesIn, percentileIn);
         // Tiers move by age: when the oldest data in the timeframe is in detail, all of it is.
-        const fromHourlyData = totals.startEdge.tier !== null && totals.startEdge.tier !== "detail";
-        return { ok: true as const, bitsPerSecond: billedBitsPerSecond(percentile95(sumColumns(columns.ys, columns.x.length))), fromHourlyData };
-    }, [data, totals, needFiveMinutes, plan, config]);
+        if (built.bills.some(b => b.plan.percentile95) && fiveMinutes !== null && totals.startEdge.tier !== null && totals.startEdge.tier !== "detail")
+            built.notes.push({ code: "percentile-from-hourly" });
+        return built;
+    }, [data, totals, plan, groups, hasPlans, cycleParts, cycleTotals]);
 
     const report: Report | null = useMemo(() => {
         if (!data || !totals)
             return null;
-        const percentileUnknown = percentileBilling !== null && !percentileBilling.ok;
-        const built = buildReport({
+        return buildReport({
             host: host || "localhost",
             generatedAt: Math.floor(Date.now() / 1000),
             locale,
             timeframe: data.timeframe,
             totals,
-            groups: config?.parsed.settings.groups ?? [],
-            plan: percentileUnknown ? null : plan,
+            groups,
+            plan,
             quantity,
-            ...(percentileBilling?.ok ? { percentile95BitsPerSecond: percentileBilling.bitsPerSecond } : {}),
+            // no cost until the bills are known: never a cost from the wrong cycles
+            billing: hasPlans ? billing : undefined,
         });
-        // The page's own notes go into the exports as well, in the words the page shows.
-        if (percentileUnknown)
-            built.notes.push(_("No cost is shown: 95th-percentile billing needs 5-minute samples, and this timeframe is too long to take them. Choose a billing cycle or a shorter timeframe."));
-        else if (percentileBilling?.ok && percentileBilling.fromHourlyData)
-            built.notes.push(_("Part of this timeframe is stored as hourly totals only: its 5-minute rates are hourly averages, so the 95th percentile may be lower than the real one."));
-        return built;
-    }, [data, totals, host, locale, config, plan, quantity, percentileBilling]);
+    }, [data, totals, host, locale, groups, plan, quantity, billing, hasPlans]);
 
     const graph = useMemo(() => {
         if (!data?.result.series || !totals)
@@ -309,11 +337,9 @@ export function App() {
                                                    selected={view.selected} onSelect={selected => setView({ selected })}
                                                    sort={view.sort} descending={view.descending}
                                                    onSort={(sort, descending) => setView({ sort, descending })} />}
-                                {report.notes.length > 0 &&
+                                {report.noteList.length > 0 &&
                                     <ul className="cta-notes">
-                                        {/* The engine's notes come first in report.notes; the page's own follow. */}
-                                        {[...report.noteList.map(noteInUserLanguage), ...report.notes.slice(report.noteList.length)]
-                                                .map(n => <li key={n}>{n}</li>)}
+                                        {report.noteList.map(n => noteInUserLanguage(n, formatTime)).map(n => <li key={n}>{n}</li>)}
                                     </ul>}
                             </CardBody>
                         </Card>

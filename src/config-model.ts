@@ -5,7 +5,7 @@
 // (test/engine/config-model.test.ts), and read by the same rules as the helper's: both run
 // the shared fixture files of test/fixtures/config/.
 import { boolean, isObject, object, readJson, ValueProblem, whole } from "./engine/json-values.ts";
-import { parseCosts, parseGroups, type CostPlan, type GroupConfig, type ValidationError } from "./engine/plan.ts";
+import { checkCurrencies, parseCosts, parseGroups, type CostPlan, type GroupConfig, type ValidationError } from "./engine/plan.ts";
 
 export const SOURCE_KEYS = ["nft_counters", "nft_rules", "iptables", "ip6tables", "interfaces"] as const;
 export type SourceKey = typeof SOURCE_KEYS[number];
@@ -119,6 +119,7 @@ function readSettings(data: unknown): Settings {
         settings.costs = parseCosts(top.costs);
     if ("groups" in top)
         settings.groups = parseGroups(top.groups);
+    checkCurrencies(settings.costs, settings.groups);
     return settings;
 }
 

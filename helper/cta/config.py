@@ -12,7 +12,7 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
     from typing import Any
 
 from .jsonvalues import ValueProblem, check_depth, loads, obj, whole
-from .plans import Group, Plan, parse_costs, parse_groups
+from .plans import Group, Plan, check_currencies, parse_costs, parse_groups
 from .tiers import Retention
 
 DEFAULT_CONFIG = "/etc/cockpit-traffic-accounting/config.json"
@@ -117,6 +117,7 @@ def _parse(data: Any) -> Config:
         cfg.costs = parse_costs(top["costs"])
     if "groups" in top:
         cfg.groups = parse_groups(top["groups"])
+    check_currencies(cfg.costs, cfg.groups)
     return cfg
 
 

@@ -173,7 +173,7 @@ def obj(v: Any, path: str, allowed: tuple[str, ...], old: dict[str, str] | None 
     for k in js_key_order(v):
         value = v[k]
         new = (old or {}).get(k)
-        if new is not None:
+        if new is not None and new in allowed:
             if new in v:
                 raise ValueProblem(join(path, k), f"is the old name of {new}: give only {new}")
             out[new] = value

@@ -21,7 +21,9 @@ PLAN_KEYS = ("currency", "unit", "price_per_unit", "bulk_discounts", "included_q
 OLD_PLAN_KEYS = {"pricePerUnit": "price_per_unit", "tiers": "bulk_discounts", "includedQuota": "included_quota",
                  "freeOfCharge": "free_of_charge", "chargeOtherTraffic": "charge_other_traffic",
                  "billingDay": "billing_day"}
-GROUP_KEYS = ("name", "pattern", "charged", "case_insensitive")
+GROUP_KEYS = ("name", "pattern", "charged", "case_insensitive", "plan")
+# An account's own plan: everything but what only the default plan can say.
+ACCOUNT_PLAN_KEYS = tuple(k for k in PLAN_KEYS if k != "charge_other_traffic")
 OLD_GROUP_KEYS = {"caseInsensitive": "case_insensitive"}
 
 
@@ -45,11 +47,12 @@ class Plan:
 
 
 class Group:
-    def __init__(self, name: str, pattern: str, charged: bool, case_insensitive: bool) -> None:
+    def __init__(self, name: str, pattern: str, charged: bool, case_insensitive: bool, plan: Plan | None = None) -> None:
         self.name = name
         self.pattern = pattern
         self.charged = charged
         self.case_insensitive = case_insensitive
+        self.plan = plan                    # the account's own plan; None: the default plan
 
 
 def _pattern(v: Any, path: str) -> str:
@@ -63,8 +66,8 @@ def _pattern(v: Any, path: str) -> str:
     return v
 
 
-def parse_plan(value: Any, path: str = "costs") -> Plan:
-    v = obj(value, path, PLAN_KEYS, OLD_PLAN_KEYS)
+def parse_plan(value: Any, path: str = "costs", account: bool = False) -> Plan:
+    v = obj(value, path, ACCOUNT_PLAN_KEYS if account else PLAN_KEYS, OLD_PLAN_KEYS)
     currency = v.get("currency")
     if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
         raise ValueProblem(f"{path}.currency", 'must be a three-letter ISO 4217 currency code such as "EUR"')
@@ -131,5 +134,18 @@ def parse_groups(value: Any, path: str = "groups") -> list[Group]:
         pattern = _pattern(g.get("pattern"), f"{p}.pattern")
         charged = boolean(g.get("charged"), f"{p}.charged")
         case_insensitive = boolean(g["case_insensitive"], f"{p}.case_insensitive") if "case_insensitive" in g else False
-        groups.append(Group(name, pattern, charged, case_insensitive))
+        plan = parse_plan(g["plan"], f"{p}.plan", account=True) if "plan" in g else None
+        groups.append(Group(name, pattern, charged, case_insensitive, plan))
     return groups
+
+
+def check_currencies(costs: Plan | None, groups: list[Group]) -> None:
+    """One file bills in one currency: every account's plan uses the default plan's (or the first)."""
+    currency = costs.currency if costs is not None else None
+    for i, g in enumerate(groups):
+        if g.plan is None:
+            continue
+        if currency is None:
+            currency = g.plan.currency
+        elif g.plan.currency != currency:
+            raise ValueProblem(f"groups[{i}].plan.currency", f"must be {currency}, the currency of the other plans")

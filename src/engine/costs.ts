@@ -97,10 +97,12 @@ function compileAll(patterns: readonly string[] | undefined): NameFilter[] {
  * exact row costs add up to the exact total. Rounding happens once, on the total (and on each
  * figure separately when it is displayed).
  */
-export function applyCosts<R extends CostInputRow>(rows: readonly R[], groups: readonly GroupConfig[], plan: CostPlan | null,
+export function applyCosts<R extends CostInputRow>(rows: readonly R[], groups: readonly GroupConfig[], defaultPlan: CostPlan | null,
                                                    options: { percentile95BitsPerSecond?: bigint; otherName?: string } = {}): CostResult<R> {
     const filters = groups.map(g => compileFilter(g.pattern, { caseInsensitive: g.case_insensitive === true }));
+    let plan = defaultPlan;
     const free = compileAll(plan?.free_of_charge);
+    const groupFree = groups.map(g => compileAll(g.plan?.free_of_charge));
     const otherCharged = plan?.charge_other_traffic ?? true;
     const buckets: CostedGroup<R>[] = groups.map(g => ({ name: g.name, kind: g.charged ? "charged" : "free", rows: [], bytes: 0n, packets: 0n, cost: null }));
     const other: CostedGroup<R> = { name: options.otherName ?? "other traffic", kind: "other", rows: [], bytes: 0n, packets: 0n, cost: null };
@@ -117,8 +119,11 @@ export function applyCosts<R extends CostInputRow>(rows: readonly R[], groups: r
             }
         }
         const group = gi >= 0 ? buckets[gi] as CostedGroup<R> : other;
-        const groupCharged = gi >= 0 ? (groups[gi] as GroupConfig).charged : otherCharged;
-        const charged = plan !== null && groupCharged && !free.some(f => f.test(row.name));
+        const config = gi >= 0 ? groups[gi] as GroupConfig : null;
+        const groupCharged = config ? config.charged : otherCharged;
+        // a row is charged under its account's plan: the group's own, or the default one
+        const charged = (config?.plan ?? plan) !== null && groupCharged && !free.some(f => f.test(row.name)) &&
+            !(groupFree[gi] ?? []).some(f => f.test(row.name));
         group.rows.push({ row, charged, cost: null });
         group.bytes += row.bytes;
         group.packets += row.packets;
@@ -128,8 +133,12 @@ export function applyCosts<R extends CostInputRow>(rows: readonly R[], groups: r
             chargedBytes += row.bytes;
     }
     const all = [...buckets, other].filter(g => g.rows.length > 0);
-    if (plan === null)
+    // Without bills (billing.ts), one plan prices all charged traffic together: the default
+    // plan, or the first account's when there is no default.
+    const pricing = plan ?? groups.find(g => g.plan)?.plan ?? null;
+    if (pricing === null)
         return { groups: all, bytes, packets, chargedBytes, cost: null, costMinor: null, currency: null, percentile95BitsPerSecond: null };
+    plan = pricing;
 
     let total: Rational;
     let p95: bigint | null = null;

@@ -113,7 +113,7 @@ export function object(v: unknown, path: string, allowed: readonly string[], old
         throw new ValueProblem(path || "(top level)", "must be an object");
     const out: Record<string, unknown> = {};
     for (const [k, value] of Object.entries(v)) {
-        const renamed = Object.hasOwn(old, k) ? old[k] : undefined;
+        const renamed = Object.hasOwn(old, k) && allowed.includes(old[k] as string) ? old[k] : undefined;
         if (renamed !== undefined) {
             if (Object.hasOwn(v, renamed))
                 throw new ValueProblem(joinPath(path, k), `is the old name of ${renamed}: give only ${renamed}`);

@@ -53,6 +53,8 @@ export interface GroupConfig {
     pattern: string;
     charged: boolean;
     case_insensitive?: boolean;
+    /** The account's own plan (docs/costs.md); without it, the default plan ("costs") applies. */
+    plan?: CostPlan;
 }
 
 export interface ValidationError {
@@ -69,7 +71,9 @@ const OLD_PLAN_KEYS: Record<string, string> = {
     pricePerUnit: "price_per_unit", tiers: "bulk_discounts", includedQuota: "included_quota",
     freeOfCharge: "free_of_charge", chargeOtherTraffic: "charge_other_traffic", billingDay: "billing_day",
 };
-const GROUP_KEYS = ["name", "pattern", "charged", "case_insensitive"];
+const GROUP_KEYS = ["name", "pattern", "charged", "case_insensitive", "plan"];
+/** An account's own plan: everything but what only the default plan can say. */
+const ACCOUNT_PLAN_KEYS = PLAN_KEYS.filter(k => k !== "charge_other_traffic");
 const OLD_GROUP_KEYS: Record<string, string> = { caseInsensitive: "case_insensitive" };
 
 function pattern(v: unknown, path: string): string {
@@ -82,8 +86,8 @@ function pattern(v: unknown, path: string): string {
 }
 
 /** Reads a plan; throws ValueProblem on the first problem. */
-export function parsePlan(value: unknown, path = "costs"): CostPlan {
-    const v = object(value, path, PLAN_KEYS, OLD_PLAN_KEYS);
+export function parsePlan(value: unknown, path = "costs", account = false): CostPlan {
+    const v = object(value, path, account ? ACCOUNT_PLAN_KEYS : PLAN_KEYS, OLD_PLAN_KEYS);
     const currency = v.currency;
     if (typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency))
         throw new ValueProblem(`${path}.currency`, "must be a three-letter ISO 4217 currency code such as \"EUR\"");
@@ -153,7 +157,22 @@ export function parseGroups(value: unknown, path = "groups"): GroupConfig[] {
         const group: GroupConfig = { name, pattern: pattern(g.pattern, `${p}.pattern`), charged: boolean(g.charged, `${p}.charged`) };
         if ("case_insensitive" in g)
             group.case_insensitive = boolean(g.case_insensitive, `${p}.case_insensitive`);
+        if ("plan" in g)
+            group.plan = parsePlan(g.plan, `${p}.plan`, true);
         return group;
+    });
+}
+
+/** One file bills in one currency: every account's plan uses the default plan's (or the first). */
+export function checkCurrencies(costs: CostPlan | null, groups: readonly GroupConfig[]): void {
+    let currency = costs?.currency ?? null;
+    groups.forEach((g, i) => {
+        if (!g.plan)
+            return;
+        if (currency === null)
+            currency = g.plan.currency;
+        else if (g.plan.currency !== currency)
+            throw new ValueProblem(`groups[${i}].plan.currency`, `must be ${currency}, the currency of the other plans`);
     });
 }
 

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { defaultSettings, parseConfig, serializeConfig, validateSettings, type Settings } from "../../src/config-model.ts";
+import type { CostPlan } from "../../src/engine/plan.ts";
 
 interface Case {
     name: string;
@@ -17,21 +18,24 @@ interface Case {
 
 const cases = (JSON.parse(readFileSync(join(__dirname, "../fixtures/config/cases.json"), "utf8")) as { cases: Case[] }).cases;
 
+function planValues(plan: CostPlan | null | undefined): unknown {
+    return plan ? {
+        currency: plan.currency, unit: plan.unit, price_per_unit: plan.price_per_unit,
+        bulk_discounts: (plan.bulk_discounts ?? []).map(d => [d.up_to, d.price_per_unit]),
+        included_quota: plan.included_quota ?? "0", free_of_charge: plan.free_of_charge ?? [],
+        charge_other_traffic: plan.charge_other_traffic ?? true, billing_day: plan.billing_day ?? 1,
+        percentile95: plan.percentile95?.price_per_mbps ?? null,
+    } : null;
+}
+
 function normalised(s: Settings): unknown {
-    const plan = s.costs;
     return {
         interval_seconds: s.intervalSeconds,
         retention: [s.retention.detailDays, s.retention.hourlyDays, s.retention.dailyDays],
         prometheus_textfile: s.prometheusTextfile,
         sources: Object.fromEntries(Object.entries(s.sources).map(([k, v]) => [k, [v.enabled, v.names]])),
-        costs: plan === null ? null : {
-            currency: plan.currency, unit: plan.unit, price_per_unit: plan.price_per_unit,
-            bulk_discounts: (plan.bulk_discounts ?? []).map(d => [d.up_to, d.price_per_unit]),
-            included_quota: plan.included_quota ?? "0", free_of_charge: plan.free_of_charge ?? [],
-            charge_other_traffic: plan.charge_other_traffic ?? true, billing_day: plan.billing_day ?? 1,
-            percentile95: plan.percentile95?.price_per_mbps ?? null,
-        },
-        groups: s.groups.map(g => [g.name, g.pattern, g.charged, g.case_insensitive ?? false]),
+        costs: planValues(s.costs),
+        groups: s.groups.map(g => [g.name, g.pattern, g.charged, g.case_insensitive ?? false, planValues(g.plan)]),
     };
 }
 

@@ -11,24 +11,28 @@ import unittest
 
 from test.helper.common import run_helper
 from cta.config import Config, ConfigError, parse_text
+from cta.plans import Plan
 
 CASES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "config", "cases.json")
 
 
+def plan_values(plan: Plan | None) -> dict[str, object] | None:
+    return None if plan is None else {
+        "currency": plan.currency, "unit": plan.unit, "price_per_unit": plan.price_per_unit,
+        "bulk_discounts": [[d.up_to, d.price_per_unit] for d in plan.bulk_discounts],
+        "included_quota": plan.included_quota, "free_of_charge": plan.free_of_charge,
+        "charge_other_traffic": plan.charge_other_traffic, "billing_day": plan.billing_day,
+        "percentile95": plan.percentile95}
+
+
 def normalised(cfg: Config) -> dict[str, object]:
-    plan = cfg.costs
     return {
         "interval_seconds": cfg.interval_seconds,
         "retention": [cfg.retention.detail_days, cfg.retention.hourly_days, cfg.retention.daily_days],
         "prometheus_textfile": cfg.prometheus_textfile,
         "sources": {k: [s.enabled, s.names] for k, s in cfg.sources.items()},
-        "costs": None if plan is None else {
-            "currency": plan.currency, "unit": plan.unit, "price_per_unit": plan.price_per_unit,
-            "bulk_discounts": [[d.up_to, d.price_per_unit] for d in plan.bulk_discounts],
-            "included_quota": plan.included_quota, "free_of_charge": plan.free_of_charge,
-            "charge_other_traffic": plan.charge_other_traffic, "billing_day": plan.billing_day,
-            "percentile95": plan.percentile95},
-        "groups": [[g.name, g.pattern, g.charged, g.case_insensitive] for g in cfg.groups],
+        "costs": plan_values(cfg.costs),
+        "groups": [[g.name, g.pattern, g.charged, g.case_insensitive, plan_values(g.plan)] for g in cfg.groups],
     }
 
 

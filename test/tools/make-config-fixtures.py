@@ -57,7 +57,7 @@ CASES = [
                  "interfaces": [True, ["lo", "veth*"]]},
         costs=plan(price_per_unit="0.05", bulk_discounts=[["1000", "0.08"], [None, "0.03"]], included_quota="100",
                    free_of_charge=["^backup$"], charge_other_traffic=False, billing_day=15, percentile95="2.5"),
-        groups=[["free of charge", "^(local|intevation)$", False, False], ["web", "^WWW", True, True]]),
+        groups=[["free of charge", "^(local|intevation)$", False, False, None], ["web", "^WWW", True, True, None]]),
     valid("the first format's camelCase names are read", json.dumps({
         "costs": {"currency": "CHF", "unit": "MB", "pricePerUnit": "0.5", "tiers": [{"upTo": "10", "pricePerUnit": "0.7"}],
                   "includedQuota": "2", "freeOfCharge": ["x"], "chargeOtherTraffic": True, "billingDay": 31,
@@ -65,7 +65,7 @@ CASES = [
         "groups": [{"name": "g", "pattern": "g", "charged": True, "caseInsensitive": True}]}),
         costs=plan(currency="CHF", unit="MB", price_per_unit="0.5", bulk_discounts=[["10", "0.7"]], included_quota="2",
                    free_of_charge=["x"], billing_day=31, percentile95="1"),
-        groups=[["g", "g", True, True]]),
+        groups=[["g", "g", True, True, None]]),
     invalid("an old and a new name together", '{"costs": {' + PLAN + '"pricePerUnit": "1", "price_per_unit": "1"}}',
             "costs.pricePerUnit: is the old name of price_per_unit: give only price_per_unit"),
     invalid("unknown top-level key", '{"colour": "blue"}', "colour: unknown key"),
@@ -157,6 +157,24 @@ CASES = [
             "groups[0].pattern: invalid pattern: at character 1: missing )"),
     invalid("charged as text", '{"groups": [{"name": "a", "pattern": "a", "charged": "yes"}]}',
             "groups[0].charged: must be true or false"),
+    valid("an account with its own plan", '{"costs": {' + PLAN + '"price_per_unit": "1"}, "groups": [{"name": "a", "pattern": "^a",'
+          ' "charged": true, "plan": {"currency": "EUR", "unit": "TB", "price_per_unit": "3", "included_quota": "1.5",'
+          ' "billingDay": 15, "percentile95": {"price_per_mbps": "0.5"}}}]}',
+          costs=plan(), groups=[["a", "^a", True, False, plan(unit="TB", price_per_unit="3", included_quota="1.5", billing_day=15,
+                                                              percentile95="0.5")]]),
+    valid("accounts with plans and no default plan", '{"groups": [{"name": "a", "pattern": "a", "charged": true, "plan": '
+          '{"currency": "USD", "unit": "GB", "price_per_unit": "1"}}, {"name": "b", "pattern": "b", "charged": true}]}',
+          groups=[["a", "a", True, False, plan(currency="USD")], ["b", "b", True, False, None]]),
+    invalid("only the default plan says whether other traffic is charged",
+            '{"groups": [{"name": "a", "pattern": "a", "charged": true, "plan": {' + PLAN + '"price_per_unit": "1", "charge_other_traffic": true}}]}',
+            "groups[0].plan.charge_other_traffic: unknown key"),
+    invalid("nor by its old name", '{"groups": [{"name": "a", "pattern": "a", "charged": true, "plan": {"chargeOtherTraffic": true}}]}',
+            "groups[0].plan.chargeOtherTraffic: unknown key"),
+    invalid("an account plan that is not a plan", '{"groups": [{"name": "a", "pattern": "a", "charged": true, "plan": {}}]}',
+            'groups[0].plan.currency: must be a three-letter ISO 4217 currency code such as "EUR"'),
+    invalid("one file bills in one currency", '{"costs": {' + PLAN + '"price_per_unit": "1"}, "groups": [{"name": "a", "pattern": "a",'
+            ' "charged": true}, {"name": "b", "pattern": "b", "charged": true, "plan": {"currency": "USD", "unit": "GB", "price_per_unit": "1"}}]}',
+            "groups[1].plan.currency: must be EUR, the currency of the other plans"),
     invalid("an unknown group key", '{"groups": [{"name": "a", "pattern": "a", "charged": true, "colour": 1}]}',
             "groups[0].colour: unknown key"),
 ]
