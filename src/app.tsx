@@ -37,6 +37,7 @@ import { LabelledSelect } from "./components/labelled-select.tsx";
 import { CompactDialog } from "./components/compact-dialog.tsx";
 import { SettingsDialog } from "./components/settings-dialog.tsx";
 import { ExportMenu } from "./components/export-menu.tsx";
+import { BillsCard } from "./components/bills-card.tsx";
 
 const NO_GROUPS: GroupConfig[] = [];
 
@@ -343,6 +344,7 @@ export function App() {
                                     </ul>}
                             </CardBody>
                         </Card>
+                        {report.bills.length > 0 && <BillsCard report={report} formatBytes={b => formatBytes(b, quantity)} />}
                     </>}
             </PageSection>
             {dialog === "compact" && status &&
