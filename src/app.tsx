@@ -19,7 +19,7 @@ import { totalsFor } from "./engine/totals.ts";
 import { toColumns, sumColumns } from "./engine/series.ts";
 import { accountsOf, billTimeframe, percentileOfPart, type Billing } from "./engine/billing.ts";
 import { cyclesIn, type CyclePart } from "./engine/cycles.ts";
-import type { GroupConfig } from "./engine/plan.ts";
+import type { GroupConfig, Quota } from "./engine/plan.ts";
 import { buildReport, type Report, type ReportNote } from "./engine/reports/report.ts";
 import { useCycleTotals } from "./billing-data.ts";
 import { parseConfig, type ParsedConfig } from "./config-model.ts";
@@ -38,8 +38,12 @@ import { CompactDialog } from "./components/compact-dialog.tsx";
 import { SettingsDialog } from "./components/settings-dialog.tsx";
 import { ExportMenu } from "./components/export-menu.tsx";
 import { BillsCard } from "./components/bills-card.tsx";
+import { QuotaCard } from "./components/quota-card.tsx";
+import { readQuotaState } from "./host/quota.ts";
+import { quotaViews } from "./engine/quota.ts";
 
 const NO_GROUPS: GroupConfig[] = [];
+const NO_QUOTAS: Quota[] = [];
 
 interface Toast {
     key: number;
@@ -155,6 +159,15 @@ export function App() {
         helperStatus().then(s => { setStatus(s); setStatusError(null) }, (e: Error) => setStatusError(e.message));
     }, [reload, firstReadDone]);
     const data: TrafficData | null = traffic.state === "ready" ? traffic.data : traffic.previous;
+
+    // Quota usage as the helper counted it at the last collection (helper/cta/quota.py).
+    const quotas = config?.parsed.settings.quotas ?? NO_QUOTAS;
+    const [quotaState, setQuotaState] = useState<string | null>(null);
+    useEffect(() => {
+        if (quotas.length === 0)
+            return;
+        readQuotaState().then(setQuotaState, () => setQuotaState(null));
+    }, [quotas, reload]);
 
     const filter = useMemo(() => compileFilter(view.filter, { caseInsensitive: view.caseInsensitive }), [view.filter, view.caseInsensitive]);
     const quantity = useMemo(() => quantityOptions(view.units, locale), [view.units, locale]);
@@ -345,6 +358,8 @@ export function App() {
                             </CardBody>
                         </Card>
                         {report.bills.length > 0 && <BillsCard report={report} formatBytes={b => formatBytes(b, quantity)} />}
+                        {quotas.length > 0 &&
+                            <QuotaCard views={quotaViews(quotas, quotaState)} formatBytes={b => formatBytes(b, quantity)} formatTime={formatTime} now={now} />}
                     </>}
             </PageSection>
             {dialog === "compact" && status &&

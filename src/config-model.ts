@@ -5,7 +5,7 @@
 // (test/engine/config-model.test.ts), and read by the same rules as the helper's: both run
 // the shared fixture files of test/fixtures/config/.
 import { boolean, isObject, object, readJson, ValueProblem, whole } from "./engine/json-values.ts";
-import { checkCurrencies, parseCosts, parseGroups, type CostPlan, type GroupConfig, type ValidationError } from "./engine/plan.ts";
+import { checkAccounts, checkCurrencies, parseAlertCommand, parseCosts, parseGroups, parseQuotas, type Quota, type CostPlan, type GroupConfig, type ValidationError } from "./engine/plan.ts";
 
 export const SOURCE_KEYS = ["nft_counters", "nft_rules", "iptables", "ip6tables", "interfaces"] as const;
 export type SourceKey = typeof SOURCE_KEYS[number];
@@ -26,6 +26,9 @@ export interface Settings {
     prometheusTextfile: string | null;
     costs: CostPlan | null;
     groups: GroupConfig[];
+    /** Read here for the page's usage bars; kept as they are in the file when the form saves. */
+    quotas: Quota[];
+    alertCommand: string[] | null;
 }
 
 export function defaultSettings(): Settings {
@@ -37,6 +40,8 @@ export function defaultSettings(): Settings {
         prometheusTextfile: null,
         costs: null,
         groups: [],
+        quotas: [],
+        alertCommand: null,
     };
 }
 
@@ -48,7 +53,7 @@ export interface ParsedConfig {
     raw: Record<string, unknown>;
 }
 
-export const TOP_KEYS = ["version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups"];
+export const TOP_KEYS = ["version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups", "quotas", "alert_command"];
 /** About 270 years: more is a typing error, and dates would overflow. */
 export const MAX_DAYS = 100000;
 
@@ -119,7 +124,12 @@ function readSettings(data: unknown): Settings {
         settings.costs = parseCosts(top.costs);
     if ("groups" in top)
         settings.groups = parseGroups(top.groups);
+    if ("quotas" in top)
+        settings.quotas = parseQuotas(top.quotas);
+    if ("alert_command" in top)
+        settings.alertCommand = parseAlertCommand(top.alert_command);
     checkCurrencies(settings.costs, settings.groups);
+    checkAccounts(settings.quotas, settings.groups);
     return settings;
 }
 

@@ -8,7 +8,7 @@ import sys
 import time
 from collections import namedtuple
 
-from . import closing, prometheus, recovery, state as statemod, storefs, testseam
+from . import closing, prometheus, quota, recovery, state as statemod, storefs, testseam
 from .config import Config
 from .sources import Reading, SourceResult, Started, read_all, source_key, start_all
 from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
@@ -179,9 +179,13 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     lt = time.localtime(now)
     res.closing = closing.close_finished(root, (lt.tm_year, lt.tm_mon, lt.tm_mday), ("detail",),
                                          CLOSE_PER_RUN)
+    # --- quotas and alerts (helper/cta/quota.py): usage in each quota's cycle, alert_command at
+    # 80 % and 100 %, and the metric lines for the textfile; never stops the collection
+    quota_lines = quota.after_collect(root, cfg, res.start, now, deltas)
+    # ---
     if cfg.prometheus_textfile:
         prometheus.write(cfg.prometheus_textfile,
-                         {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in seen})
+                         {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in seen}, quota_lines)
     if verbose:
         print(f"collected [{res.start}, {now}): {len(deltas)} counters changed, "
               f"{res.baseline} new baselines, {len(res.resets)} resets", file=sys.stderr)

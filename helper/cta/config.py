@@ -12,14 +12,16 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
     from typing import Any
 
 from .jsonvalues import ValueProblem, check_depth, loads, obj, whole
-from .plans import Group, Plan, check_currencies, parse_costs, parse_groups
+from .plans import (Group, Plan, Quota, check_accounts, check_currencies, parse_alert_command, parse_costs,
+                    parse_groups, parse_quotas)
 from .tiers import Retention
 
 DEFAULT_CONFIG = "/etc/cockpit-traffic-accounting/config.json"
 SOURCE_KEYS = ("nft_counters", "nft_rules", "iptables", "ip6tables", "interfaces")
 _LIMIT_KEY = {"nft_counters": "tables", "nft_rules": "tables", "iptables": "chains",
               "ip6tables": "chains", "interfaces": "exclude"}
-TOP_KEYS = ("version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups")
+TOP_KEYS = ("version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups",
+            "quotas", "alert_command")
 MAX_DAYS = 100000                       # about 270 years: more is a typing error, and dates overflow
 
 
@@ -41,6 +43,8 @@ class Config:
         self.prometheus_textfile: str | None = None
         self.costs: Plan | None = None
         self.groups: list[Group] = []
+        self.quotas: list[Quota] = []
+        self.alert_command: list[str] | None = None
 
     def source(self, key: str) -> SourceConfig:
         return self.sources[key]
@@ -117,7 +121,12 @@ def _parse(data: Any) -> Config:
         cfg.costs = parse_costs(top["costs"])
     if "groups" in top:
         cfg.groups = parse_groups(top["groups"])
+    if "quotas" in top:
+        cfg.quotas = parse_quotas(top["quotas"])
+    if "alert_command" in top:
+        cfg.alert_command = parse_alert_command(top["alert_command"])
     check_currencies(cfg.costs, cfg.groups)
+    check_accounts(cfg.quotas, cfg.groups)
     return cfg
 
 

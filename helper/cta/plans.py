@@ -149,3 +149,72 @@ def check_currencies(costs: Plan | None, groups: list[Group]) -> None:
             currency = g.plan.currency
         elif g.plan.currency != currency:
             raise ValueProblem(f"groups[{i}].plan.currency", f"must be {currency}, the currency of the other plans")
+
+
+QUOTA_KEYS = ("name", "account", "pattern", "case_insensitive", "limit", "unit", "billing_day")
+
+
+class Quota:
+    def __init__(self, name: str, account: str | None, pattern: str | None, case_insensitive: bool,
+                 limit: str, unit: str, billing_day: int | None) -> None:
+        self.name = name
+        self.account = account              # a group's name, or None
+        self.pattern = pattern              # rule names, or None
+        self.case_insensitive = case_insensitive
+        self.limit = limit                  # decimal text, in `unit` per billing cycle
+        self.unit = unit
+        self.billing_day = billing_day      # None: the account's plan's, the default plan's, or 1
+
+    def limit_bytes(self) -> int:
+        """The limit in bytes, rounded down: an alert never comes later than the limit says."""
+        d = Decimal(self.limit) * UNIT_BYTES[self.unit]
+        return int(d)
+
+
+def parse_quotas(value: Any, path: str = "quotas") -> list[Quota]:
+    if not isinstance(value, list):
+        raise ValueProblem(path, "must be a list")
+    quotas: list[Quota] = []
+    names: set[str] = set()
+    for i, item in enumerate(value):
+        p = f"{path}[{i}]"
+        q = obj(item, p, QUOTA_KEYS)
+        name = q.get("name")
+        if not isinstance(name, str) or name.strip(" \t\r\n") == "":
+            raise ValueProblem(f"{p}.name", "must be a non-empty name")
+        if name in names:
+            raise ValueProblem(f"{p}.name", "is used by another quota")
+        names.add(name)
+        account = q.get("account")
+        if account is not None and (not isinstance(account, str) or account == ""):
+            raise ValueProblem(f"{p}.account", "must be the name of a group")
+        pattern = _pattern(q["pattern"], f"{p}.pattern") if "pattern" in q else None
+        if (account is None) == (pattern is None):
+            raise ValueProblem(p, "needs either an account or a pattern")
+        case_insensitive = boolean(q["case_insensitive"], f"{p}.case_insensitive") if "case_insensitive" in q else False
+        limit = decimal(q.get("limit"), f"{p}.limit")
+        if Decimal(limit) == 0:
+            raise ValueProblem(f"{p}.limit", "must be more than 0")
+        unit = q.get("unit")
+        if not isinstance(unit, str) or unit not in UNIT_BYTES:
+            raise ValueProblem(f"{p}.unit", "must be one of " + ", ".join(UNIT_BYTES))
+        day = whole(q["billing_day"], f"{p}.billing_day", 1, 31) if "billing_day" in q else None
+        quotas.append(Quota(name, account, pattern, case_insensitive, limit, unit, day))
+    return quotas
+
+
+def check_accounts(quotas: list[Quota], groups: list[Group]) -> None:
+    names = {g.name for g in groups}
+    for i, q in enumerate(quotas):
+        if q.account is not None and q.account not in names:
+            raise ValueProblem(f"quotas[{i}].account", "is not the name of a group")
+
+
+def parse_alert_command(value: Any, path: str = "alert_command") -> list[str] | None:
+    """null, or the program and its arguments: run directly, never by a shell."""
+    if value is None:
+        return None
+    if (not isinstance(value, list) or not value or not all(isinstance(a, str) and a for a in value)
+            or not value[0].startswith("/")):
+        raise ValueProblem(path, "must be null or a list of non-empty strings, the first an absolute path")
+    return list(value)

@@ -188,3 +188,76 @@ function validated<T>(read: () => T): Validated<T> {
 
 export const validateCostPlan = (value: unknown, path = "costs"): Validated<CostPlan> => validated(() => parsePlan(value, path));
 export const validateGroups = (value: unknown, path = "groups"): Validated<GroupConfig[]> => validated(() => parseGroups(value, path));
+
+/** A volume limit per billing cycle, for an account (a group's name) or for the rules a pattern selects. */
+export interface Quota {
+    name: string;
+    account?: string;
+    pattern?: string;
+    case_insensitive?: boolean;
+    /** Decimal text in `unit` per billing cycle. */
+    limit: string;
+    unit: VolumeUnit;
+    /** Default: the account's plan's billing day, else the default plan's, else 1. */
+    billing_day?: number;
+}
+
+const QUOTA_KEYS = ["name", "account", "pattern", "case_insensitive", "limit", "unit", "billing_day"];
+
+/** The "quotas" key, read as helper/cta/plans.py reads it. */
+export function parseQuotas(value: unknown, path = "quotas"): Quota[] {
+    if (!Array.isArray(value))
+        throw new ValueProblem(path, "must be a list");
+    const names = new Set<string>();
+    return value.map((item: unknown, i: number) => {
+        const p = `${path}[${i}]`;
+        const q = object(item, p, QUOTA_KEYS);
+        const name = q.name;
+        if (typeof name !== "string" || /^[ \t\r\n]*$/.test(name))
+            throw new ValueProblem(`${p}.name`, "must be a non-empty name");
+        if (names.has(name))
+            throw new ValueProblem(`${p}.name`, "is used by another quota");
+        names.add(name);
+        const account = q.account;
+        if (account !== undefined && account !== null && (typeof account !== "string" || account === ""))
+            throw new ValueProblem(`${p}.account`, "must be the name of a group");
+        const patternText = "pattern" in q ? pattern(q.pattern, `${p}.pattern`) : null;
+        const hasAccount = account !== undefined && account !== null;
+        if (hasAccount === (patternText !== null))
+            throw new ValueProblem(p, "needs either an account or a pattern");
+        const quota: Quota = { name, limit: "0", unit: "GB" };
+        if (hasAccount)
+            quota.account = account as string;
+        if (patternText !== null)
+            quota.pattern = patternText;
+        if ("case_insensitive" in q)
+            quota.case_insensitive = boolean(q.case_insensitive, `${p}.case_insensitive`);
+        quota.limit = decimal(q.limit, `${p}.limit`);
+        if (cmp(parseDecimal(quota.limit) as Rational, { n: 0n, d: 1n }) === 0)
+            throw new ValueProblem(`${p}.limit`, "must be more than 0");
+        const unit = q.unit;
+        if (typeof unit !== "string" || !Object.hasOwn(UNIT_BYTES, unit))
+            throw new ValueProblem(`${p}.unit`, `must be one of ${Object.keys(UNIT_BYTES).join(", ")}`);
+        quota.unit = unit as VolumeUnit;
+        if ("billing_day" in q)
+            quota.billing_day = whole(q.billing_day, `${p}.billing_day`, 1, 31);
+        return quota;
+    });
+}
+
+export function checkAccounts(quotas: readonly Quota[], groups: readonly GroupConfig[]): void {
+    const names = new Set(groups.map(g => g.name));
+    quotas.forEach((q, i) => {
+        if (q.account !== undefined && !names.has(q.account))
+            throw new ValueProblem(`quotas[${i}].account`, "is not the name of a group");
+    });
+}
+
+/** null, or the program and its arguments: run directly by the helper, never by a shell. */
+export function parseAlertCommand(value: unknown, path = "alert_command"): string[] | null {
+    if (value === null)
+        return null;
+    if (!Array.isArray(value) || value.length === 0 || !value.every(a => typeof a === "string" && a !== "") || !(value[0] as string).startsWith("/"))
+        throw new ValueProblem(path, "must be null or a list of non-empty strings, the first an absolute path");
+    return [...value] as string[];
+}

@@ -36,6 +36,8 @@ function normalised(s: Settings): unknown {
         sources: Object.fromEntries(Object.entries(s.sources).map(([k, v]) => [k, [v.enabled, v.names]])),
         costs: planValues(s.costs),
         groups: s.groups.map(g => [g.name, g.pattern, g.charged, g.case_insensitive ?? false, planValues(g.plan)]),
+        quotas: s.quotas.map(q => [q.name, q.account ?? null, q.pattern ?? null, q.case_insensitive ?? false, q.limit, q.unit, q.billing_day ?? null]),
+        alert_command: s.alertCommand,
     };
 }
 

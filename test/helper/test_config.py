@@ -33,6 +33,8 @@ def normalised(cfg: Config) -> dict[str, object]:
         "sources": {k: [s.enabled, s.names] for k, s in cfg.sources.items()},
         "costs": plan_values(cfg.costs),
         "groups": [[g.name, g.pattern, g.charged, g.case_insensitive, plan_values(g.plan)] for g in cfg.groups],
+        "quotas": [[q.name, q.account, q.pattern, q.case_insensitive, q.limit, q.unit, q.billing_day] for q in cfg.quotas],
+        "alert_command": cfg.alert_command,
     }
 
 

@@ -18,7 +18,8 @@ DEFAULT_SOURCES = {"nft_counters": [True, []], "nft_rules": [True, []], "iptable
 def valid(name: str, text: str, **expect: object) -> dict[str, object]:
     """expect: the values that differ from the defaults, in the normalised form both tests build."""
     values: dict[str, object] = {"interval_seconds": 300, "retention": [7, 400, None], "prometheus_textfile": None,
-                                 "sources": DEFAULT_SOURCES, "costs": None, "groups": []}
+                                 "sources": DEFAULT_SOURCES, "costs": None, "groups": [], "quotas": [],
+                                 "alert_command": None}
     values.update(expect)
     return {"name": name, "text": text, "error": None, "values": values}
 
@@ -175,6 +176,27 @@ CASES = [
     invalid("one file bills in one currency", '{"costs": {' + PLAN + '"price_per_unit": "1"}, "groups": [{"name": "a", "pattern": "a",'
             ' "charged": true}, {"name": "b", "pattern": "b", "charged": true, "plan": {"currency": "USD", "unit": "GB", "price_per_unit": "1"}}]}',
             "groups[1].plan.currency: must be EUR, the currency of the other plans"),
+    valid("quotas and an alert command", '{"groups": [{"name": "acme; $(reboot)", "pattern": "^acme", "charged": true}], '
+          '"quotas": [{"name": "acme", "account": "acme; $(reboot)", "limit": "500", "unit": "GB"}, '
+          '{"name": "backup", "pattern": "^backup$", "case_insensitive": true, "limit": 0.5, "unit": "TiB", "billing_day": 31}], '
+          '"alert_command": ["/usr/local/bin/notify", "--to", "ops"]}',
+          groups=[["acme; $(reboot)", "^acme", True, False, None]],
+          quotas=[["acme", "acme; $(reboot)", None, False, "500", "GB", None], ["backup", None, "^backup$", True, "0.5", "TiB", 31]],
+          alert_command=["/usr/local/bin/notify", "--to", "ops"]),
+    invalid("a quota for an account that is no group", '{"quotas": [{"name": "q", "account": "nobody", "limit": "1", "unit": "GB"}]}',
+            "quotas[0].account: is not the name of a group"),
+    invalid("a quota with an account and a pattern", '{"quotas": [{"name": "q", "account": "a", "pattern": "a", "limit": "1", "unit": "GB"}]}',
+            "quotas[0]: needs either an account or a pattern"),
+    invalid("a quota with neither", '{"quotas": [{"name": "q", "limit": "1", "unit": "GB"}]}', "quotas[0]: needs either an account or a pattern"),
+    invalid("a quota of nothing", '{"quotas": [{"name": "q", "pattern": "a", "limit": "0.0", "unit": "GB"}]}', "quotas[0].limit: must be more than 0"),
+    invalid("a quota without a unit", '{"quotas": [{"name": "q", "pattern": "a", "limit": "1"}]}',
+            "quotas[0].unit: must be one of MB, GB, TB, MiB, GiB, TiB"),
+    invalid("two quotas with one name", '{"quotas": [{"name": "q", "pattern": "a", "limit": "1", "unit": "GB"}, '
+            '{"name": "q", "pattern": "b", "limit": "1", "unit": "GB"}]}', "quotas[1].name: is used by another quota"),
+    invalid("an alert command for a shell", '{"alert_command": "mail -s quota ops < /dev/null"}',
+            "alert_command: must be null or a list of non-empty strings, the first an absolute path"),
+    invalid("an alert command by a relative name", '{"alert_command": ["notify"]}',
+            "alert_command: must be null or a list of non-empty strings, the first an absolute path"),
     invalid("an unknown group key", '{"groups": [{"name": "a", "pattern": "a", "charged": true, "colour": 1}]}',
             "groups[0].colour: unknown key"),
 ]
