@@ -28,11 +28,16 @@ const CONFIG = {
           plan: { currency: "EUR", unit: "GB", price_per_unit: "0.10", included_quota: "100", billing_day: 15 } },
         { name: "beta", pattern: "^beta-", charged: true },
     ],
+    quotas: [{ name: "acme quota", account: ACME, limit: "1000", unit: "GB" }],
+    // the helper runs here with no source: it only sums the quota from the store
+    sources: { nft_counters: { enabled: false }, nft_rules: { enabled: false }, iptables: { enabled: false },
+               ip6tables: { enabled: false }, interfaces: { enabled: false } },
 };
 
 interface Written {
     cycles: { from: number; to: number; first: string; last: string }[];
     bytes: Record<string, string[]>;
+    current: { from: number; bytes: Record<string, string> };
 }
 
 let browser: Browser;
@@ -167,6 +172,26 @@ test("three cycles: quota and bulk discounts three times; invoices to the cent; 
         await expect(frame.locator(".cta-bill b").count()).resolves.toBe(0);
         await frame.locator(".cta-bills").scrollIntoViewIfNeeded();
         await screenshot(page, "billing-three-cycles");
+    });
+});
+
+test("the quota as the real helper counted it: a bar and the projection", async () => {
+    // the helper reads the same configuration file as the page, and sums the current cycle
+    const collect = spawnSync("/usr/bin/python3", ["helper/cta-helper", "collect", "--store", store, "--config", config], { encoding: "utf8" });
+    expect(collect.stderr).toBe("");
+    expect(collect.status).toBe(0);
+    const state = JSON.parse(readFileSync(join(store, "quota-state.json"), "utf8")) as { quotas: Record<string, { used: string; cycle: number[] }> };
+    const used = Object.entries(written.current.bytes).filter(([n]) => n.startsWith("acme-")).reduce((s, [, b]) => s + BigInt(b), 0n);
+    expect(state.quotas["acme quota"]?.used).toBe(String(used));
+    expect(state.quotas["acme quota"]?.cycle[0]).toBe(written.current.from);
+    await withPage("last billing cycle", {}, async (page, frame) => {
+        const bar = frame.locator("[data-testid=quota]");
+        await bar.waitFor();
+        await expect(bar.locator(".pf-v6-c-progress__measure").first().textContent()).resolves.toBe(`${used * 100n / (1000n * G)} %`);
+        await expect(bar.textContent()).resolves.toMatch(/acme quota/);
+        await expect(bar.textContent()).resolves.toMatch(/(At the rate so far|needs an hour)/);
+        await bar.scrollIntoViewIfNeeded();
+        await screenshot(page, "billing-quota");
     });
 });
 

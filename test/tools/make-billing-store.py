@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Writes a store with daily records over the three billing cycles (billing day 15) before the
-current one, for the page's billing test (test/integration/billing.test.ts), and prints what it
+current one and the current one up to today, for the page's billing test (test/integration/billing.test.ts), and prints what it
 wrote as JSON: the cycles' local bounds and each counter's bytes in each cycle, summed from the
 values written, never read back.
 
@@ -64,6 +64,21 @@ def main() -> None:
             day = storefs._add_days(*day, 1)
             start = nxt
             i += 1
+    # the current cycle up to today's midnight: what the quota counts
+    current = {name: 0 for name in COUNTERS}
+    day, start, i = starts[3], bounds[3], 0
+    today = storefs.local_midnight(lt.tm_year, lt.tm_mon, lt.tm_mday)
+    while start < today:
+        nxt = storefs.local_midnight(*storefs._add_days(*day, 1))
+        rows = []
+        for k, name in enumerate(COUNTERS):
+            b = (k + 1) * 3_000_000_011 + 7 * i
+            rows.append((idents[name], b, b // 1400 + 1))
+            current[name] += b
+        writers.setdefault(storefs.file_for("daily", nxt).rel, FileWriter("daily")).block(start, nxt, rows)
+        day = storefs._add_days(*day, 1)
+        start = nxt
+        i += 1
     os.makedirs(os.path.join(a.store, "daily"), exist_ok=True)
     os.chmod(a.store, 0o755)
     for rel, w in writers.items():
@@ -75,7 +90,8 @@ def main() -> None:
     print(json.dumps({"cycles": [{"from": bounds[c], "to": bounds[c + 1],
                                   "first": "%04d%02d%02d" % starts[c],
                                   "last": time.strftime("%Y%m%d", time.localtime(bounds[c + 1] - 1))} for c in range(3)],
-                      "bytes": {name: [str(v) for v in values] for name, values in per_cycle.items()}}))
+                      "bytes": {name: [str(v) for v in values] for name, values in per_cycle.items()},
+                      "current": {"from": bounds[3], "bytes": {name: str(v) for name, v in current.items()}}}))
 
 
 if __name__ == "__main__":
