@@ -8,7 +8,7 @@ machine in TypeScript; test/fixtures/patterns/ holds the cases both must agree o
 from __future__ import annotations
 
 MAX_PATTERN = 1000          # characters of a pattern
-MAX_PROGRAM = 10000         # instructions after counted repetitions are expanded
+MAX_PROGRAM = 2000          # instructions after counted repetitions are expanded
 MAX_NESTING = 50            # parentheses inside each other
 MAX_COUNT = 100             # largest n or m in {n,m}
 

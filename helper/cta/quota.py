@@ -55,16 +55,24 @@ def quota_day(cfg: Config, q: Quota) -> int:
 
 def matcher(cfg: Config, q: Quota) -> Callable[[Identity], bool]:
     """Which counters a quota counts: a pattern's rules, or an account's (a rule belongs to the
-    first group whose pattern matches its display name, as on the page)."""
+    first group whose pattern matches its display name, as on the page). Each counter is
+    matched once per run: a collection has many deltas of few counters."""
     if q.pattern is not None:
         p = compile_pattern(q.pattern, q.case_insensitive)
-        return lambda ident: p.search(ident.display())
-    groups = [(g.name, compile_pattern(g.pattern, g.case_insensitive)) for g in cfg.groups]
+        test: Callable[[str], bool] = p.search
+    else:
+        groups = [(g.name, compile_pattern(g.pattern, g.case_insensitive)) for g in cfg.groups]
 
-    def in_account(ident: Identity) -> bool:
-        name = ident.display()
-        return next((g for g, p in groups if p.search(name)), None) == q.account
-    return in_account
+        def test(name: str) -> bool:
+            return next((g for g, p in groups if p.search(name)), None) == q.account
+    seen: dict[Identity, bool] = {}
+
+    def counts(ident: Identity) -> bool:
+        hit = seen.get(ident)
+        if hit is None:
+            hit = seen[ident] = test(ident.display())
+        return hit
+    return counts
 
 
 class Usage:

@@ -5,7 +5,7 @@
 import { Button, Card, CardBody, CardHeader, CardTitle, Content, Flex, FlexItem, Table, Tbody, Td, Th, Thead, Tr } from "../pf.ts";
 import { _, format } from "../host/i18n.ts";
 import type { AccountBill, BillLine } from "../engine/billing.ts";
-import { exactDecimal, formatMoney, sub } from "../engine/money.ts";
+import { exactDecimal, formatExact, formatMoney, sub } from "../engine/money.ts";
 import { formatLocalDate } from "../engine/zone.ts";
 import { renderInvoice, type InvoiceWords } from "../engine/reports/bills.ts";
 import type { Report } from "../engine/reports/report.ts";
@@ -67,6 +67,7 @@ function BillTable({ bill, day, formatBytes, locale }: {
 }) {
     const currency = bill.plan.currency;
     const money = (m: bigint | null) => (m === null ? _("unknown") : formatMoney(m, currency, locale));
+    const num = (text: string) => formatExact(text, locale);
     return (
         <Table aria-label={format(_("Bill of $0"), bill.account)} variant="compact" className="cta-bill-table">
             <Thead>
@@ -86,7 +87,7 @@ function BillTable({ bill, day, formatBytes, locale }: {
                             {c.part.partial && <span className="cta-partial">{` (${_("part of a billing cycle")})`}</span>}
                         </Td>
                         <Td>{format(_("Traffic: $0"), formatBytes(c.bytes))}</Td>
-                        <Td className="cta-number">{dec(c.volume)}</Td>
+                        <Td className="cta-number">{num(dec(c.volume))}</Td>
                         <Td />
                         <Td className="cta-number" data-testid="cycle-cost"><strong>{money(c.costMinor)}</strong></Td>
                     </Tr>
@@ -94,9 +95,9 @@ function BillTable({ bill, day, formatBytes, locale }: {
                         <Tr key={`${l.kind}-${dec(l.from)}`}>
                             <Td />
                             <Td>{lineLabel(l)}</Td>
-                            <Td className="cta-number">{`${dec(l.from)} – ${dec(l.to)} (${dec(sub(l.to, l.from))})`}</Td>
-                            <Td className="cta-number">{`${l.pricePerUnit} ${currency}`}</Td>
-                            <Td className="cta-number">{`${dec(l.cost)} ${currency}`}</Td>
+                            <Td className="cta-number">{`${num(dec(l.from))} – ${num(dec(l.to))} (${num(dec(sub(l.to, l.from)))})`}</Td>
+                            <Td className="cta-number">{`${num(l.pricePerUnit)} ${currency}`}</Td>
+                            <Td className="cta-number">{`${num(dec(l.cost))} ${currency}`}</Td>
                         </Tr>
                     ))}
                     {c.percentile !== null &&
@@ -104,7 +105,7 @@ function BillTable({ bill, day, formatBytes, locale }: {
                             <Td />
                             <Td>{_("95th percentile")}</Td>
                             <Td className="cta-number">{`${c.percentile.bitsPerSecond} bit/s`}</Td>
-                            <Td className="cta-number">{`${bill.plan.percentile95?.price_per_mbps ?? ""} ${currency} / Mbit/s`}</Td>
+                            <Td className="cta-number">{`${num(bill.plan.percentile95?.price_per_mbps ?? "")} ${currency} / Mbit/s`}</Td>
                             <Td />
                         </Tr>}
                 </Tbody>

@@ -132,3 +132,16 @@ export function exactDecimal(r: Rational): string | null {
     const body = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
     return r.n < 0n ? `-${body}` : body;
 }
+
+/**
+ * An exact decimal text ("1234.5678") in the locale's digits grouping and decimal sign
+ * ("1.234,5678" in German), keeping every digit: for bill lines that must add up by hand.
+ */
+export function formatExact(text: string, locale?: string): string {
+    const m = /^(-?)([0-9]+)(?:\.([0-9]+))?$/.exec(text);
+    if (!m)
+        return text;
+    const fmt = numberFormat(locale);
+    const decimal = fmt.formatToParts(1.5).find(p => p.type === "decimal")?.value ?? ".";
+    return `${m[1]}${fmt.format(BigInt(m[2] as string))}${m[3] ? decimal + m[3] : ""}`;
+}

@@ -6,7 +6,7 @@
 // test/fixtures/patterns/ holds the cases both must agree on, error messages included.
 
 export const MAX_PATTERN = 1000;
-export const MAX_PROGRAM = 10000;
+export const MAX_PROGRAM = 2000;
 const MAX_NESTING = 50;
 const MAX_COUNT = 100;
 

@@ -103,7 +103,9 @@ test("invoice: the user's words, every name escaped, the bill's figures", () => 
     expect(html).toContain("=cmd;$(rm -rf /)&lt;script&gt;x&lt;/script&gt;");
     expect(html).toContain('<html lang="de-DE">');
     expect(html).toContain("Mengenrabatt");
-    expect(html).toContain("von 0 bis 1000 MB");
+    expect(html).toContain("von 0 bis 1.000 MB"); // German digits, every one kept
+    expect(html).toContain("999,999999 MB");
+    expect(html).toContain("1,999999998 EUR");
     expect(html).toContain("Summe: 4,50\u00a0€");
     expect(html).not.toMatch(/<script|on\w+=/i);
 });

@@ -81,9 +81,9 @@ const acmeCents = (b: bigint) => halfUp(max(0n, b - 100n * G) * 10n);
 const betaCents = (b: bigint) => halfUp(max(0n, min(b, 100n * G) - 20n * G) * 8n + max(0n, b - 100n * G) * 5n);
 const euros = (cents: bigint) => `${cents / 100n}.${String(cents % 100n).padStart(2, "0")}`;
 
-async function withPage(timeframe: string, options: { language?: string; theme?: "light" | "dark" },
+async function withPage(timeframe: string, options: { language?: string; theme?: "light" | "dark"; user?: "root" | "nobody"; config?: string },
                         body: (page: Page, frame: FrameLocator) => Promise<void>): Promise<void> {
-    const cockpit = await startCockpit({ user: "nobody", env: { CTA_STORE: store, CTA_CONFIG: config } });
+    const cockpit = await startCockpit({ user: options.user ?? "nobody", env: { CTA_STORE: store, CTA_CONFIG: options.config ?? config } });
     const context = await newContext(browser, cockpit.url, options);
     try {
         const page = await context.newPage();
@@ -194,6 +194,59 @@ test("the quota as the real helper counted it: a bar and the projection", async 
         await screenshot(page, "billing-quota");
     });
 });
+
+test("a file in the first format's names bills the same, and saving writes the new names the helper reads", async () => {
+    const old = join(dir, "old-names.json");
+    const camel = {
+        costs: { currency: "EUR", unit: "GB", pricePerUnit: "0.05", includedQuota: "20", billingDay: 15, chargeOtherTraffic: false,
+                 tiers: [{ upTo: "100", pricePerUnit: "0.08" }] },
+        groups: CONFIG.groups.map(g => ({ ...g, ...(g.plan ? { plan: { currency: "EUR", unit: "GB", pricePerUnit: "0.10", includedQuota: "100", billingDay: 15 } } : {}) })),
+    };
+    writeFileSync(old, JSON.stringify(camel), { mode: 0o644 });
+    await withPage("last billing cycle", { user: "root", config: old }, async (page, frame) => {
+        const json = await exportJson(page, frame);
+        expect(json.bills.map(b => b.cost)).toEqual([euros(acmeCents(bytesOf("acme-", 2))), euros(betaCents(bytesOf("beta-", 2)))]);
+        // an account gets its own plan in the form; saving rewrites every old name
+        await frame.getByRole("button", { name: "Settings", exact: true }).click();
+        await frame.locator("#cta-group-2-own-plan").check();
+        await frame.locator("#cta-group-2-price").fill("0.07");
+        await frame.locator("#cta-group-2-price").scrollIntoViewIfNeeded();
+        await screenshot(page, "billing-settings-account-plan");
+        await frame.getByRole("button", { name: "Save" }).click();
+        await frame.getByText("Settings saved").waitFor();
+        const saved = readFileSync(old, "utf8");
+        expect(saved).not.toMatch(/pricePerUnit|includedQuota|billingDay|chargeOtherTraffic|upTo|"tiers"/);
+        const doc = JSON.parse(saved) as { costs: { price_per_unit: string; bulk_discounts: unknown[] }; groups: { plan?: { price_per_unit: string; charge_other_traffic?: boolean } }[] };
+        expect(doc.costs.bulk_discounts).toEqual([{ up_to: "100", price_per_unit: "0.08" }]);
+        expect(doc.groups[1]?.plan?.price_per_unit).toBe("0.10");
+        expect(doc.groups[2]?.plan?.price_per_unit).toBe("0.07");
+        expect(doc.groups[2]?.plan?.charge_other_traffic).toBeUndefined();
+        // the helper reads what the page wrote
+        const status = spawnSync("/usr/bin/python3", ["helper/cta-helper", "status", "--json", "--store", store, "--config", old], { encoding: "utf8" });
+        expect(status.stderr).toBe("");
+        expect(status.status).toBe(0);
+        // and beta is now billed by its own plan: a copy of the default one with 0.07 above 100 GB
+        const b = bytesOf("beta-", 2);
+        const beta = halfUp(max(0n, min(b, 100n * G) - 20n * G) * 8n + max(0n, b - 100n * G) * 7n);
+        expect(beta).not.toBe(betaCents(b));
+        await eventually(async () => (await exportJson(page, frame)).bills.map(b => b.cost), costs => expect(costs[1]).toBe(euros(beta)));
+    });
+});
+
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, ms = 15_000): Promise<void> {
+    const until = Date.now() + ms;
+    for (;;) {
+        const value = await read();
+        try {
+            check(value);
+            return;
+        } catch (e) {
+            if (Date.now() > until)
+                throw e;
+            await new Promise(r => setTimeout(r, 300));
+        }
+    }
+}
 
 test("bills in German and in the dark theme", async () => {
     await withPage("last billing cycle", { language: "de", theme: "dark" }, async (page, frame) => {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The bills of a report as data for other programs (JSON, CSV) and as one printable invoice per
-// account (standalone HTML, in the words the page passes: the engine does not translate). Every
-// amount is an exact decimal string: a line's cost is exact, a cycle's cost is rounded once.
+// account (standalone HTML, in the words the page passes: the engine does not translate; numbers
+// in the locale's form, every digit kept). In JSON and CSV every amount is an exact decimal
+// string: a line's cost is exact, a cycle's cost is rounded once.
 // Account and rule names are untrusted text: escaped in HTML, made inert in CSV.
 
 import type { AccountBill, BillLine, CycleBill } from "../billing.ts";
-import { exactDecimal, formatMoney, minorToDecimal, sub, type Rational } from "../money.ts";
+import { exactDecimal, formatExact, formatMoney, minorToDecimal, sub, type Rational } from "../money.ts";
 import { formatLocalDate } from "../zone.ts";
 import { csvField, csvText } from "./csv.ts";
 import { escapeHtml } from "./html.ts";
@@ -94,9 +95,10 @@ const NUM = `${CELL}text-align:right;white-space:nowrap;font-variant-numeric:tab
 /** A printable invoice for one account: every cycle of the timeframe with its lines. */
 export function renderInvoice(r: Report, bill: AccountBill, words: InvoiceWords, formatBytes: (b: bigint) => string): string {
     const e = escapeHtml;
+    const num = (text: string) => formatExact(text, r.locale);
     const currency = bill.plan.currency;
     const money = (m: bigint | null) => (m === null ? e(words.unknown) : e(formatMoney(m, currency, r.locale)));
-    const exactMoney = (x: Rational) => e(`${dec(x)} ${currency}`);
+    const exactMoney = (x: Rational) => e(`${num(dec(x))} ${currency}`);
     const day = (t: number) => formatLocalDate(t, r.zone);
     const out: string[] = [];
     out.push("<!DOCTYPE html>", `<html lang="${e(r.locale)}">`, "<head>", '<meta charset="utf-8">');
@@ -114,12 +116,12 @@ export function renderInvoice(r: Report, bill: AccountBill, words: InvoiceWords,
         const title = `${day(c.part.from)} – ${day(c.part.to - 1)}${c.part.partial ? ` (${words.partial})` : ""}`;
         out.push(`<h2 style="font-size:1.1em;">${e(title)}</h2>`);
         out.push('<table style="border-collapse:collapse;width:100%;">');
-        out.push(`<tr><td style="${CELL}">${e(words.traffic)}</td><td style="${NUM}">${e(formatBytes(c.bytes))}</td><td style="${NUM}">${e(`${dec(c.volume)} ${bill.plan.unit}`)}</td><td style="${NUM}"></td></tr>`);
+        out.push(`<tr><td style="${CELL}">${e(words.traffic)}</td><td style="${NUM}">${e(formatBytes(c.bytes))}</td><td style="${NUM}">${e(`${num(dec(c.volume))} ${bill.plan.unit}`)}</td><td style="${NUM}"></td></tr>`);
         for (const l of c.lines) {
             const label = l.kind === "included" ? words.included : l.kind === "discount" ? words.discount : words.base;
-            const range = words.units(dec(l.from), dec(l.to), bill.plan.unit);
+            const range = words.units(num(dec(l.from)), num(dec(l.to)), bill.plan.unit);
             out.push(`<tr><td style="${CELL}">${e(label)}<br><small>${e(range)}</small></td><td style="${NUM}"></td>` +
-                     `<td style="${NUM}">${e(words.atPrice(lineUnits(l), `${l.pricePerUnit} ${currency}`))}</td><td style="${NUM}">${exactMoney(l.cost)}</td></tr>`);
+                     `<td style="${NUM}">${e(words.atPrice(num(lineUnits(l)), `${num(l.pricePerUnit)} ${currency}`))}</td><td style="${NUM}">${exactMoney(l.cost)}</td></tr>`);
         }
         if (c.percentile !== null)
             out.push(`<tr><td style="${CELL}">${e(words.percentile)}</td><td style="${NUM}"></td><td style="${NUM}">${e(`${c.percentile.bitsPerSecond} bit/s`)}</td><td style="${NUM}">${c.cost === null ? "" : exactMoney(c.cost)}</td></tr>`);
