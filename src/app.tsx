@@ -7,7 +7,7 @@ import {
     Alert, AlertActionCloseButton, AlertGroup, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Content, Flex,
     FlexItem, PageSection, Spinner, TextInput, Title, Tooltip,
 } from "./pf.ts";
-import { _, format, ngettext, userLocale } from "./host/i18n.ts";
+import { _, format, userLocale } from "./host/i18n.ts";
 import { useViewState } from "./host/location.ts";
 import { useAdminAccess, type AdminAccess } from "./host/privileges.ts";
 import { helperStatus, hostName, type HelperStatus } from "./host/status.ts";
@@ -17,11 +17,10 @@ import { compileFilter } from "./engine/filter.ts";
 import { formatBytes } from "./engine/quantity.ts";
 import { totalsFor } from "./engine/totals.ts";
 import { toColumns, sumColumns } from "./engine/series.ts";
-import { accountsOf, billTimeframe, percentileOfPart, type Billing } from "./engine/billing.ts";
-import { cyclesIn, type CyclePart } from "./engine/cycles.ts";
 import type { GroupConfig, Quota } from "./engine/plan.ts";
-import { buildReport, type Report, type ReportNote } from "./engine/reports/report.ts";
-import { useCycleTotals } from "./billing-data.ts";
+import { buildReport, type Report } from "./engine/reports/report.ts";
+import { useBilling } from "./billing-data.ts";
+import { noteInUserLanguage } from "./report-words.ts";
 import { parseConfig, type ParsedConfig } from "./config-model.ts";
 import { useTrafficData, type TrafficData } from "./traffic-data.ts";
 import { quantityOptions, type GraphInterval, type ViewState } from "./view-state.ts";
@@ -76,34 +75,6 @@ function AdminButton({ access, onClick, children, variant = "secondary", isLoadi
         <Button variant={variant} onClick={onClick} isAriaDisabled={reason !== null} isLoading={isLoading}>{children}</Button>
     );
     return reason ? <Tooltip content={reason}>{button}</Tooltip> : button;
-}
-
-/** The engine's report notes in the user's language (exports keep the engine's English). */
-function noteInUserLanguage(note: ReportNote, formatTime: (t: number) => string): string {
-    switch (note.code) {
-    case "store-error":
-        return format(_("The store could not be read: $0"), note.message);
-    case "corrupt-lines":
-        return format(ngettext("$0 damaged line in the store was skipped: the totals are incomplete.",
-                               "$0 damaged lines in the store were skipped: the totals are incomplete.", note.count), String(note.count));
-    case "start-inside-interval":
-        return format(_("The start of the timeframe falls inside a stored interval: up to $0 s before it are counted."), String(note.seconds));
-    case "end-inside-interval":
-        return format(_("The end of the timeframe falls inside a stored interval: up to $0 s before it are not counted."), String(note.seconds));
-    case "rounding":
-        return _("Costs of rows and groups are each rounded from exact amounts; the total is rounded once from the exact total.");
-    case "rounding-per-cycle":
-        return _("Each bill is rounded once per billing cycle, half-up; rows and groups show their exact shares, each rounded on its own.");
-    case "partial-cycle":
-        return format(_("The timeframe covers only part of the billing cycle $0 – $1: that part is billed alone, with the whole included quota and bulk discounts."),
-                      formatTime(note.from), formatTime(note.to));
-    case "too-many-cycles":
-        return format(_("The timeframe spans more than $0 billing cycles: no cost is shown. Choose a shorter timeframe."), String(note.max));
-    case "percentile-unknown":
-        return _("No cost is shown: 95th-percentile billing needs 5-minute samples, and this timeframe is too long to take them. Choose a billing cycle or a shorter timeframe.");
-    case "percentile-from-hourly":
-        return _("Part of this timeframe is stored as hourly totals only: its 5-minute rates are hourly averages, so the 95th percentile may be lower than the real one.");
-    }
 }
 
 function percentileBasis(interval: Exclude<GraphInterval, "auto">): string {
@@ -173,38 +144,10 @@ export function App() {
     const quantity = useMemo(() => quantityOptions(view.units, locale), [view.units, locale]);
     const totals = useMemo(() => (data ? totalsFor(data.result, 0, filter.ok ? filter.filter : undefined) : null), [data, filter]);
 
-    // Bills: each account on its own traffic, cycle by cycle (src/engine/billing.ts). The parts
-    // of cycles come from the view's read when it is one cycle, else from a read of their own.
+    // Bills: each account on its own traffic, cycle by cycle (src/billing-data.ts).
     const groups = config?.parsed.settings.groups ?? NO_GROUPS;
     const hasPlans = plan !== null || groups.some(g => g.plan);
-    const cycleParts = useMemo(() => {
-        if (!data || !totals || !hasPlans)
-            return null;
-        const days = new Set(accountsOf(totals.rows, groups, plan).map(a => a.plan.billing_day ?? 1));
-        return new Map([...days].map(day => [day, cyclesIn(data.timeframe, day, data.timeframe.zone)]));
-    }, [data, totals, groups, plan, hasPlans]);
-    const allParts = useMemo(() => (cycleParts ? [...cycleParts.values()].flatMap(p => p ?? []) : null), [cycleParts]);
-    const cycleView = useMemo(() => (data ? { result: data.result, from: data.timeframe.from, to: data.timeframe.to, zone: data.timeframe.zone } : null), [data]);
-    const cycleTotals = useCycleTotals(cycleView, allParts);
-
-    const billing: Billing | null = useMemo(() => {
-        if (!data || !totals || !hasPlans || !cycleParts || cycleTotals.state !== "ready")
-            return null;
-        const series = data.result.series;
-        const fiveMinutes = series && data.interval === "5m" ? series : null;
-        const indexOf = new Map(totals.rows.map(r => [r.key, r.index]));
-        const percentileIn = (part: CyclePart, counters: readonly string[]) => {
-            if (fiveMinutes === null)
-                return null;
-            const columns = toColumns(fiveMinutes, counters.map(c => indexOf.get(c) as number), "bytes-per-second");
-            return percentileOfPart(columns.x, sumColumns(columns.ys, columns.x.length), part);
-        };
-        const built = billTimeframe(totals.rows, groups, plan, day => cycleParts.get(day) ?? null, cycleTotals.bytesIn, percentileIn);
-        // Tiers move by age: when the oldest data in the timeframe is in detail, all of it is.
-        if (built.bills.some(b => b.plan.percentile95) && fiveMinutes !== null && totals.startEdge.tier !== null && totals.startEdge.tier !== "detail")
-            built.notes.push({ code: "percentile-from-hourly" });
-        return built;
-    }, [data, totals, plan, groups, hasPlans, cycleParts, cycleTotals]);
+    const billing = useBilling(data, totals, plan, groups);
 
     const report: Report | null = useMemo(() => {
         if (!data || !totals)
