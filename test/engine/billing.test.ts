@@ -3,7 +3,7 @@
 // bulk discounts applied in each cycle, partial cycles marked, accounts billed on their own
 // traffic, lines that reproduce each bill, and the billing-cycle timeframe phrases.
 
-import { accountsOf, billAccount, billCycle, linesCost, volumeLines } from "../../src/engine/billing.ts";
+import { accountsOf, billAccount, billCycle, billTimeframe, linesCost, percentileOfPart, volumeLines } from "../../src/engine/billing.ts";
 import { volumeCost } from "../../src/engine/costs.ts";
 import { cyclesIn, MAX_CYCLES, type CyclePart } from "../../src/engine/cycles.ts";
 import { exactDecimal, rat, roundToMinor } from "../../src/engine/money.ts";
@@ -140,6 +140,39 @@ describe("accounts, billed cycle by cycle", () => {
         expect(known.cycles.map(c => c.costMinor)).toEqual([1000n, 1000n, 1000n]);
         const unknown = billAccount({ account: "a", plan: p, counters: ["k"] }, three, () => 0n, () => null);
         expect(unknown.costMinor).toBeNull();
+    });
+});
+
+describe("notes as values, and the 95th percentile of a part", () => {
+    const rows = [{ key: "k:a", name: "a", bytes: 10n * GB, packets: 1n }, { key: "k:b", name: "b", bytes: 10n * GB, packets: 1n }];
+    const groups: GroupConfig[] = [{ name: "A", pattern: "^a$", charged: true }, { name: "B", pattern: "^b$", charged: true }];
+    const month = { from: utc("2025-11-01T00:00:00Z"), to: utc("2025-12-01T00:00:00Z") };
+
+    test("partial cycles: one note per cycle, whatever the number of accounts", () => {
+        const b = billTimeframe(rows, groups, plan({ billing_day: 15 }), day => cyclesIn(month, day, "UTC"), () => 5n * GB, () => null);
+        expect(b.bills.map(x => x.cycles.map(c => c.part.partial))).toEqual([[true, true], [true, true]]);
+        expect(b.notes).toEqual([
+            { code: "partial-cycle", from: utc("2025-10-15T00:00:00Z"), to: utc("2025-11-15T00:00:00Z") },
+            { code: "partial-cycle", from: utc("2025-11-15T00:00:00Z"), to: utc("2025-12-15T00:00:00Z") },
+        ]);
+    });
+    test("too many cycles: no bill, a note", () => {
+        const b = billTimeframe(rows, groups, plan(), () => null, () => 0n, () => null);
+        expect(b).toEqual({ bills: [], notes: [{ code: "too-many-cycles", max: MAX_CYCLES }] });
+    });
+    test("a percentile that cannot be measured: a note, and no cost", () => {
+        const b = billTimeframe(rows, groups, plan({ percentile95: { price_per_mbps: "1" } }), day => cyclesIn(month, day, "UTC"), () => 0n, () => null);
+        expect(b.notes).toEqual([{ code: "percentile-unknown" }]);
+        expect(b.bills.map(x => x.costMinor)).toEqual([null, null]);
+    });
+    test("only whole five-minute buckets inside the part count", () => {
+        const part = { cycle: { from: 0, to: 3000 }, from: 600, to: 2100, partial: true };
+        const x = Float64Array.from({ length: 10 }, (_v, i) => i * 300);
+        // buckets at 600..1800 are inside (5 of them); 20 bytes/s everywhere but one burst outside
+        const rates = Float64Array.from(x, t => (t === 0 ? 1e9 : t === 1200 ? 100 : 20));
+        // 5 samples: none dropped (5 % of 5 rounds down to 0), the highest is billed: 100 B/s = 800 bit/s
+        expect(percentileOfPart(x, rates, part)).toEqual({ bitsPerSecond: 800n, samples: 5 });
+        expect(percentileOfPart(x, rates, { ...part, from: 610, to: 890 })).toBeNull();
     });
 });
 
