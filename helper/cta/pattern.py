@@ -7,6 +7,15 @@ machine in TypeScript; test/fixtures/patterns/ holds the cases both must agree o
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:                       # annotations only
+    from typing import Any
+
+    # ("set", CharSet) | ("assert", kind) | ("cat", [nodes]) | ("alt", [nodes]) | ("repeat", node, min, max)
+    Node = tuple[Any, ...]
+    # ["set", CharSet] | ["split", a, b] | ["jmp", a] | ["assert", kind] | ["match"]
+    Instruction = list[Any]
+
 MAX_PATTERN = 1000          # characters of a pattern
 MAX_PROGRAM = 2000          # instructions after counted repetitions are expanded
 MAX_NESTING = 50            # parentheses inside each other
@@ -69,15 +78,15 @@ class _Parser:
     def peek(self) -> str | None:
         return self.chars[self.i] if self.i < len(self.chars) else None
 
-    def alternation(self, depth: int) -> tuple:
+    def alternation(self, depth: int) -> Node:
         branches = [self.sequence(depth)]
         while self.peek() == "|":
             self.i += 1
             branches.append(self.sequence(depth))
         return branches[0] if len(branches) == 1 else ("alt", branches)
 
-    def sequence(self, depth: int) -> tuple:
-        items: list[tuple] = []
+    def sequence(self, depth: int) -> Node:
+        items: list[Node] = []
         while True:
             ch = self.peek()
             if ch is None or ch in "|)":
@@ -86,7 +95,7 @@ class _Parser:
             atom = self.atom(depth)
             items.append(self.quantified(atom, start))
 
-    def quantified(self, atom: tuple, start: int) -> tuple:
+    def quantified(self, atom: Node, start: int) -> Node:
         ch = self.peek()
         if ch is None or ch not in "*+?{":
             return atom
@@ -100,7 +109,8 @@ class _Parser:
             raise self.fail("nothing to repeat", at)
         if self.peek() == "?":          # lazy: the same for "does it match"
             self.i += 1
-        if self.peek() is not None and self.peek() in "*+?{":
+        following = self.peek()
+        if following is not None and following in "*+?{":
             raise self.fail("nothing to repeat", self.i)
         return ("repeat", atom, low, high)
 
@@ -130,7 +140,7 @@ class _Parser:
             raise self.fail("the counts in braces are out of order", at)
         return low, high
 
-    def atom(self, depth: int) -> tuple:
+    def atom(self, depth: int) -> Node:
         at = self.i
         ch = self.chars[self.i]
         self.i += 1
@@ -249,15 +259,15 @@ def _single(cs: CharSet) -> int | None:
 
 class _Compiler:
     def __init__(self) -> None:
-        self.prog: list[list] = []
+        self.prog: list[Instruction] = []
 
-    def emit(self, ins: list) -> int:
+    def emit(self, ins: Instruction) -> int:
         if len(self.prog) >= MAX_PROGRAM:
             raise PatternError(f"the pattern is too large (more than {MAX_PROGRAM} steps)")
         self.prog.append(ins)
         return len(self.prog) - 1
 
-    def node(self, n: tuple) -> None:
+    def node(self, n: Node) -> None:
         kind = n[0]
         if kind == "set":
             self.emit(["set", n[1]])
@@ -306,7 +316,7 @@ def _is_word(chars: list[str], i: int) -> bool:
 
 
 class Pattern:
-    def __init__(self, source: str, prog: list[list], case_insensitive: bool) -> None:
+    def __init__(self, source: str, prog: list[Instruction], case_insensitive: bool) -> None:
         self.source = source
         self.prog = prog
         self.case_insensitive = case_insensitive

@@ -114,7 +114,8 @@ def summed_from_store(root: str, cycle_from: int, end: int, counts: Callable[[Id
 
 def run_alert(command: list[str], q: Quota, threshold: int, u: Usage, limit: int) -> str | None:
     """Runs the alert; None when it succeeded, else why not (reported, never fatal)."""
-    iso = lambda t: time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))   # noqa: E731
+    def iso(t: int) -> str:
+        return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t))
     argv = [*command, str(threshold), q.name, q.account or "", q.pattern or "", str(u.used), str(limit),
             iso(u.cycle[0]), iso(u.cycle[1])]
     try:
