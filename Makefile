@@ -9,12 +9,14 @@ COCKPIT_DIR := $(DESTDIR)$(PREFIX)/share/cockpit/traffic-accounting
 HELPER_DIR := $(DESTDIR)$(PREFIX)/libexec/$(PACKAGE_NAME)
 UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 METAINFO_DIR := $(DESTDIR)$(PREFIX)/share/metainfo
+# The AppStream file is named by its component id, as AppStream asks.
+METAINFO := packaging/org.cockpit_project.traffic_accounting.metainfo.xml
 DEVEL_DIR := $(HOME)/.local/share/cockpit/traffic-accounting
 TARFILE := $(PACKAGE_NAME)-$(VERSION).tar.xz
 # Reproducible tarballs: every file gets the time of the last commit.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-BUILD_INPUTS := $(shell find src po -type f 2>/dev/null) build.ts package.json package-lock.json
+BUILD_INPUTS := $(shell find src po -type f 2>/dev/null) manifest.json build.ts package.json package-lock.json
 
 all: dist/manifest.json
 
@@ -28,7 +30,14 @@ dist/manifest.json: node_modules/.package-lock.json $(BUILD_INPUTS)
 watch: node_modules/.package-lock.json
 	npm run watch
 
+# The page runs the helper and reads the configuration at fixed paths under /usr and /etc (see
+# src/host/helper.ts), and the units name /usr/libexec: another PREFIX would install a page and
+# units that point at nothing, so it is refused. DESTDIR is free.
 install: all
+	@if [ "$(PREFIX)" != /usr ]; then \
+	    echo "PREFIX=$(PREFIX): only /usr works (the page and the units call /usr/libexec/$(PACKAGE_NAME)/cta-helper); use DESTDIR to install elsewhere" >&2; \
+	    exit 1; \
+	fi
 	mkdir -p $(COCKPIT_DIR)
 	cp -r dist/. $(COCKPIT_DIR)/
 	if [ -d helper/cta ]; then \
@@ -40,10 +49,8 @@ install: all
 	    mkdir -p $(DESTDIR)$(UNIT_DIR) && \
 	    install -m 0644 helper/systemd/*.service helper/systemd/*.timer $(DESTDIR)$(UNIT_DIR)/; \
 	fi
-	if [ -f packaging/$(PACKAGE_NAME).metainfo.xml ]; then \
-	    mkdir -p $(METAINFO_DIR) && \
-	    install -m 0644 packaging/$(PACKAGE_NAME).metainfo.xml $(METAINFO_DIR)/; \
-	fi
+	mkdir -p $(METAINFO_DIR)
+	install -m 0644 $(METAINFO) $(METAINFO_DIR)/
 
 # Serve this checkout's dist/ from the current user's Cockpit (log in again to see changes).
 devel-install: all
@@ -76,6 +83,8 @@ $(TARFILE): node_modules/.package-lock.json
 # distribution would, in a throw-away directory; the .rpm and .deb land in PKG_OUTPUT. Debian's rpm has no package database to check
 # BuildRequires against, so on a host where rpm does not know itself, rpmbuild gets --nodeps.
 PKG_OUTPUT ?= $(CURDIR)
+# e.g. RPMBUILD_OPTS="--without vendor_preset"
+RPMBUILD_OPTS ?=
 SPEC := packaging/$(PACKAGE_NAME).spec
 
 rpm: $(TARFILE)
@@ -84,7 +93,7 @@ rpm: $(TARFILE)
 	{ grep -q '^Version: *$(VERSION)$$' "$$work/$(PACKAGE_NAME).spec" || \
 	    { echo "$(SPEC): Version is not $(VERSION)" >&2; exit 1; }; } && \
 	ln -s $(abspath $(TARFILE)) "$$work/$(PACKAGE_NAME)-$(VERSION).tar.xz" && \
-	rpmbuild -bb $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) \
+	rpmbuild -bb $$(rpm -q rpm >/dev/null 2>&1 || echo --nodeps) $(RPMBUILD_OPTS) \
 	    --define "_topdir $$work" --define "_sourcedir $$work" --define "_tmppath $$work" \
 	    --define "_rpmdir $(abspath $(PKG_OUTPUT))" \
 	    --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
@@ -102,6 +111,13 @@ deb: $(TARFILE)
 check:
 	./tools/check.sh
 
+# Only the .deb under a real systemd booted with systemd-nspawn (test/systemd/; `make check` runs
+# it too). Root only; the first run debootstraps a tree into /var/cache/cta-nspawn.
+check-systemd:
+	mkdir -p test/artifacts
+	/usr/bin/python3 tools/run-python-tests.py test/systemd test/artifacts/python-systemd.json; \
+	npx tsx tools/summary.ts python-systemd=test/artifacts/python-systemd.json
+
 demo:
 	./tools/install-deps.sh
 	npm run --silent build
@@ -116,4 +132,4 @@ pot:
 clean:
 	rm -rf dist test/artifacts .dist-tmp $(PACKAGE_NAME)-*.tar.xz
 
-.PHONY: all watch install devel-install devel-uninstall dist rpm deb check demo bench pot clean
+.PHONY: all watch install devel-install devel-uninstall dist rpm deb check check-systemd demo bench pot clean

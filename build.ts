@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Builds the Cockpit package into dist/: the page bundle (esbuild), its static files, and one
-// po.<lang>.js per translation. `--watch` rebuilds on change. cockpit.js is never bundled: the
-// page loads it from Cockpit at run time.
+// po.<lang>.js per translation. cockpit.js is never bundled: the page loads it from Cockpit at run
+// time. `--watch` builds for development (not minified, with source maps, unless NODE_ENV says
+// production) and rebuilds on change: esbuild watches what the bundle imports, and this script
+// watches what esbuild does not see (po/, manifest.json, src/index.html).
 import * as esbuild from "esbuild";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch as watchPath, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { compilePoFile } from "./po/compile.ts";
 import { pruneUnusedCustomProperties, trimPatternflyCss } from "./tools/trim-css.ts";
 
 const outdir = "dist";
 const watch = process.argv.includes("--watch");
-const production = process.env.NODE_ENV !== "development";
+const production = process.env.NODE_ENV === "production" || (!watch && process.env.NODE_ENV !== "development");
 
-const staticFiles = ["src/index.html", "src/manifest.json"];
+const staticFiles = ["src/index.html", "manifest.json"];
 
 function copyStatic(): void {
     for (const file of staticFiles)
@@ -73,6 +75,23 @@ mkdirSync(outdir, { recursive: true });
 if (watch) {
     const context = await esbuild.context(options);
     await context.watch();
+    // Static files and translations are copied after each bundle; a change to one of them alone
+    // copies them again without rebundling. Directories are watched, not the files, because
+    // editors that save by renaming would leave a watch on the old file.
+    const watched = new Set(staticFiles.map(file => basename(file)));
+    for (const dir of [".", "src", "po"]) {
+        watchPath(dir, (_event, name) => {
+            if (dir !== "po" && !(name && watched.has(name)))
+                return;
+            try {
+                copyStatic();
+                buildTranslations();
+                console.error(`${join(dir, name ?? "")} changed: static files and translations copied`);
+            } catch (error) {
+                console.error(`${join(dir, name ?? "")} changed, copying failed: ${String(error)}`);
+            }
+        });
+    }
 } else {
     const result = await esbuild.build(options);
     if (result.errors.length > 0)

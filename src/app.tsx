@@ -29,6 +29,7 @@ import { TotalsTable } from "./components/totals-table.tsx";
 import { TrafficGraph, type GraphLine } from "./components/traffic-graph.tsx";
 import { periodLabel, timeframeErrorText } from "./timeframe-words.ts";
 import { StatusAlerts } from "./components/status-alerts.tsx";
+import { CollectionNotes } from "./components/collection-notes.tsx";
 import { EmptyStore } from "./components/empty-store.tsx";
 import { SourcesPopover } from "./components/sources-popover.tsx";
 import { PageFrame } from "./components/page-frame.tsx";
@@ -250,6 +251,8 @@ export function App() {
             <PageSection hasBodyWrapper={false} isFilled>
                 <StatusAlerts status={status} statusError={statusError} now={now}
                               corruptInView={data?.result.corruptCount ?? 0} formatTime={formatTime} />
+                <CollectionNotes status={status} formatTime={formatTime}
+                                 range={shownTimeframe ? { from: shownTimeframe.from, to: shownTimeframe.to } : null} />
                 {configError && <Alert isInline variant="danger" title={_("The configuration cannot be read")}>{configError}</Alert>}
                 {config && config.parsed.errors.length > 0 &&
                     <Alert isInline variant="warning" title={_("The configuration has an error: the page uses the defaults until it is corrected")}>

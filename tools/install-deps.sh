@@ -30,6 +30,11 @@ REQUIRED=(
     "dpkg-dev:/usr/bin/dpkg-buildpackage"
     "appstream:/usr/bin/appstreamcli"
     "fakeroot:/usr/bin/fakeroot"
+    "faketime:/usr/bin/faketime"
+    "python3-mypy:/usr/lib/python3/dist-packages/mypy/__main__.py"
+    "flake8:/usr/bin/flake8"
+    "debootstrap:/usr/sbin/debootstrap"
+    "systemd-container:/usr/bin/systemd-nspawn"
 )
 
 missing=()

@@ -19,7 +19,11 @@ def main() -> int:
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     skipped = len(result.skipped)
-    passed = result.testsRun - failed - skipped
+    # A failing or skipping setUpModule (or tearDownModule) is a failure or a skip but no test
+    # that ran: only the tests that ran and did not fail or skip passed.
+    failed_tests = sum(1 for test, _ in result.failures + result.errors if isinstance(test, unittest.TestCase))
+    skipped_tests = sum(1 for test, _ in result.skipped if isinstance(test, unittest.TestCase))
+    passed = result.testsRun - failed_tests - len(result.unexpectedSuccesses) - skipped_tests
     with open(output, "w") as f:
         json.dump({"passed": passed, "failed": failed, "skipped": skipped,
                    "skipped_reasons": [f"{test.id()}: {reason}" for test, reason in result.skipped],

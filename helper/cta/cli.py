@@ -21,6 +21,7 @@ EXIT_USAGE = 2           # bad command line
 EXIT_CONFIG = 3          # bad configuration file
 EXIT_NOT_ROOT = 4        # a writing command without the rights to write the store
 EXIT_STORE = 5           # the store or its state cannot be read (unknown version...)
+EXIT_NOTHING = 6         # collect: nothing could be collected or written now (see the message)
 
 PROG = "cta-helper"
 
@@ -47,26 +48,65 @@ def _closing_errors(errors: list[Exception], context: str) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
+def run_collect(args: argsmod.Args) -> int:
+    """collect goes on with the last valid configuration when the file is bad, then exits 3."""
+    from . import lastconfig, sources
+    cfg, config_error, valid_raw = lastconfig.load(args.config, args.store)
+    with storefs.Lock(args.store):
+        # start reading the counters first; the rest of the helper loads meanwhile
+        started = sources.start_all(cfg)
+        from . import collect
+        res = collect.collect_locked(args.store, cfg, started, args.verbose, config_error)
+        lastconfig.remember(args.store, valid_raw)
+    for sr in res.sources:
+        if sr.note:
+            print(f"{PROG}: {sr.key}: {sr.note}", file=sys.stderr)
+    if res.message:
+        print(f"{PROG}: {res.message}", file=sys.stderr)
+    summary = {"start": res.start, "end": res.end, "written": res.written, "held": res.held,
+               "changed": len(res.deltas), "baselines": res.baseline, "resets": res.resets,
+               "notes": sorted({n.reason for n in res.notes}), "clock_step": res.step,
+               "closed": res.closing.closed, "sources": {sr.key: sr.status for sr in res.sources}}
+    _print(summary, args.json, f"collected {len(res.deltas)} changed counters "
+           f"({res.baseline} new baselines, {len(res.resets)} resets, {len(res.notes)} not counted)")
+    code = _closing_errors(res.closing.errors, " (the collection was saved)")
+    if config_error:
+        return _fail(EXIT_CONFIG, f"{config_error} (collected with the last valid configuration)")
+    if res.nothing_read:
+        return _fail(EXIT_NOTHING, "no enabled source could be read: nothing was collected")
+    if res.clock_problem:
+        return EXIT_NOTHING
+    return code
+
+
+def run_status(args: argsmod.Args) -> int:
+    """status works with a bad configuration file too: it reports the error, and what collect
+    does meanwhile (it goes on with the last valid configuration)."""
+    from . import lastconfig, status
+    cfg, config_error, _ = lastconfig.load(args.config, args.store)
+    rep = status.status_report(args.store, args.config, cfg, config_error)
+    lines = [f"last collection: {rep['last_collection']}"]
+    for s in rep["sources"]:
+        lines.append(f"{s['key']}: {s['status']} ({s['count']} counters) {s['note']}".rstrip())
+    for t, info in rep["tiers"].items():
+        lines.append(f"{t}: {info['files']} files, {info['bytes']} bytes")
+    lines.append(f"corrupt lines: {rep['corrupt']['count']}, torn appends: {rep['torn']}")
+    lines.extend(f"warning: {w['message']}" for w in rep["offload_warnings"])
+    lines.extend(f"error: {e}" for e in rep["errors"])
+    if config_error:
+        lines.append(f"configuration: {config_error}; collect goes on with the last valid configuration")
+    lines.extend(f"not counted [{n['start']}, {n['end']}): {n['reason']} ({n['count']} counters)"
+                 for n in rep["notes"][-10:])
+    _print(rep, args.json, "\n".join(lines))
+    return EXIT_OK
+
+
 def run(args: argsmod.Args) -> int:
-    cfg = configmod.load_config(args.config)
     if args.command == "collect":
-        from . import sources
-        with storefs.Lock(args.store):
-            # start reading the counters first; the rest of the helper loads meanwhile
-            started = sources.start_all(cfg)
-            from . import collect
-            res = collect.collect_locked(args.store, cfg, started, args.verbose)
-        for sr in res.sources:
-            if sr.note:
-                print(f"{PROG}: {sr.key}: {sr.note}", file=sys.stderr)
-        if res.message:
-            print(f"{PROG}: {res.message}", file=sys.stderr)
-        summary = {"start": res.start, "end": res.end, "written": res.written,
-                   "changed": len(res.deltas), "baselines": res.baseline, "resets": res.resets,
-                   "closed": res.closing.closed, "sources": {sr.key: sr.status for sr in res.sources}}
-        _print(summary, args.json, f"collected {len(res.deltas)} changed counters "
-               f"({res.baseline} new baselines, {len(res.resets)} resets)")
-        return _closing_errors(res.closing.errors, " (the collection was saved)")
+        return run_collect(args)
+    if args.command == "status":
+        return run_status(args)
+    cfg = configmod.load_config(args.config)
     if args.command == "rotate":
         from . import rollup
         rr = rollup.rotate(args.store, cfg)
@@ -84,19 +124,6 @@ def run(args: argsmod.Args) -> int:
         verb = "would merge" if args.dry_run else "merged"
         _print(summary, args.json, f"{verb} {plan.records_before} records into {plan.records_after} "
                f"in {len(plan.files)} files, {plan.bytes_before - plan.bytes_after} bytes saved")
-        return EXIT_OK
-    if args.command == "status":
-        from . import status
-        rep = status.status_report(args.store, args.config, cfg)
-        lines = [f"last collection: {rep['last_collection']}"]
-        for s in rep["sources"]:
-            lines.append(f"{s['key']}: {s['status']} ({s['count']} counters) {s['note']}".rstrip())
-        for t, info in rep["tiers"].items():
-            lines.append(f"{t}: {info['files']} files, {info['bytes']} bytes")
-        lines.append(f"corrupt lines: {rep['corrupt']['count']}, torn appends: {rep['torn']}")
-        lines.extend(f"warning: {w['message']}" for w in rep["offload_warnings"])
-        lines.extend(f"error: {e}" for e in rep["errors"])
-        _print(rep, args.json, "\n".join(lines))
         return EXIT_OK
     if args.command == "files":
         from . import status

@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections import namedtuple
 
-from . import closing, prometheus, quota, recovery, state as statemod, storefs, testseam
+from . import clock, closing, notes as notesmod, prometheus, quota, recovery, state as statemod, storefs, testseam
 from .config import Config
-from .sources import Reading, SourceResult, Started, read_all, source_key, start_all
+from .deltas import Computation, Delta, Note, compute
+from .sources import SourceResult, Started, read_all, start_all
 from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
 
 DEFAULT_BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id"
@@ -28,55 +28,42 @@ def boot_id() -> str:
         return ""
 
 
-class Delta(namedtuple("Delta", "ident bytes packets key")):
-    __slots__ = ()
-    ident: Identity
-    bytes: int
-    packets: int
-    key: str                               # ident.key(), computed once
-
-
 class CollectResult:
     def __init__(self, start: int | None, end: int, sources: list[SourceResult]) -> None:
         self.start = start
         self.end = end
         self.sources = sources
         self.deltas: list[Delta] = []
-        self.baseline = 0                  # counters seen for the first time without a delta
+        self.baseline = 0                  # counters whose value starts a new baseline
         self.resets: list[str] = []
+        self.notes: list[Note] = []
         self.written = False
+        self.held = False                  # read, but kept in the state for the next interval
+        self.step = 0                      # a wall-clock step seen since the previous run (s)
+        self.clock_problem = False         # held because the clock went back: exit non-zero
         self.message = ""
         self.closing = closing.CloseResult([], [], [])
 
+    @property
+    def nothing_read(self) -> bool:
+        """Every enabled source failed: nothing at all was collected."""
+        enabled = [s for s in self.sources if s.status != "disabled"]
+        return bool(enabled) and not any(s.collected for s in enabled)
 
-def compute(readings: list[Reading], collected: list[str], st: statemod.State, boot: str
-            ) -> tuple[list[Delta], int, list[str], dict[str, statemod.CounterState]]:
-    """Deltas against the previous state. Never negative: any reset counts the new value."""
-    deltas: list[Delta] = []
-    resets: list[str] = []
-    baseline = 0
-    new_counters: dict[str, statemod.CounterState] = {}
-    previously = set(st.collected) if st.last_end is not None else set()
-    for r in readings:
-        key = r.ident.key()
-        if key in new_counters:
-            continue                       # the same identity twice in one reading: keep the first
-        new_counters[key] = statemod.CounterState(r.bytes, r.packets, r.handle, boot)
-        if source_key(r.ident) not in previously:
-            baseline += 1                  # value accumulated over an unknown period
-            continue
-        prev = st.counters.get(key)
-        if prev is None:
-            b, p = r.bytes, r.packets      # new since the last collection: all of it is new
-        elif (prev.boot != boot or prev.handle != r.handle
-              or r.bytes < prev.bytes or r.packets < prev.packets):
-            b, p = r.bytes, r.packets      # started again from zero
-            resets.append(key)
-        else:
-            b, p = r.bytes - prev.bytes, r.packets - prev.packets
-        if b or p:
-            deltas.append(Delta(r.ident, b, p, key))
-    return deltas, baseline, resets, new_counters
+
+def selection(cfg: Config) -> dict[str, str]:
+    """What the configuration selects, per source key (see deltas.compute)."""
+    out = {}
+    for key, keys in SELECTED_BY.items():
+        names = "\n".join(sorted(cfg.source(key).names))
+        for sk in keys:
+            out[sk] = names
+    return out
+
+
+SELECTED_BY = {"nft_counters": ("nft-counter", "nft-set"), "nft_rules": ("nft-rule",),
+               "iptables": ("iptables:ip", "iptables-legacy:ip"),
+               "ip6tables": ("iptables:ip6", "iptables-legacy:ip6"), "interfaces": ("iface",)}
 
 
 def _detail_ids(root: str, rel: str, st: statemod.State) -> tuple[str, dict[str, int], int]:
@@ -85,6 +72,9 @@ def _detail_ids(root: str, rel: str, st: statemod.State) -> tuple[str, dict[str,
     try:
         size = os.path.getsize(path)
     except FileNotFoundError:
+        return new_file_id(), {}, 0
+    if size == 0:
+        # created, then killed before its header was written: append_record writes it now
         return new_file_id(), {}, 0
     c = st.detail
     if c is not None and c.rel == rel and c.size == size and recovery.header_id(path) == c.file_id:
@@ -99,7 +89,8 @@ def collect(root: str, cfg: Config, verbose: bool = False) -> CollectResult:
         return collect_locked(root, cfg, start_all(cfg), verbose)
 
 
-def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = False) -> CollectResult:
+def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = False,
+                   config_error: str = "") -> CollectResult:
     """The collection, with the lock held and the tools started (see cli.py).
 
     The tools must start under the lock: values read before another collect had finished
@@ -109,59 +100,43 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     st = statemod.load(root)
     recovery.recover(root, st)
     testseam.point("recovered")
-    results, _warnings = read_all(cfg, started)
+    boot = boot_id()
+    known = st.iptables_nft if st.unidentified_boot == boot else {}
+    results, _warnings = read_all(cfg, started, known)
     testseam.point("read")
     now = int(time.time())
-    boot = boot_id()
+    up = clock.uptime()
     readings = [r for res in results for r in res.readings]
     collected = sorted({k for res in results for k in res.collected})
-    res = CollectResult(st.last_end, now, sources=results)
-    if st.last_end is not None and now <= st.last_end:
-        res.message = (f"the clock ({now}) is not after the last collection ({st.last_end}); "
-                       "nothing collected")
-        return res
-    deltas, res.baseline, res.resets, new_counters = compute(readings, collected, st, boot)
-    res.deltas = deltas
+    previous = st.last_end if st.last_run is None else int(st.last_run[0])
+    comp = compute(readings, collected, st, boot, selection(cfg),
+                   [h for res in results for h in res.unidentified], previous or now)
+    place = clock.place(st, now, up, boot)
+    res = CollectResult(place.start, now, sources=results)
+    res.baseline, res.resets, res.notes, res.step = comp.baseline, comp.resets, comp.notes, place.step
+    if st.last_end is None:
+        clock.first_run(st, now)
+        st.last_end = now
+    elif place.start is None:
+        _hold(st, comp.deltas, now, res)
+    else:
+        res.deltas = _with_pending(comp.deltas, st.pending)
+    _write_notes(root, previous, now, res)
+    testseam.point("noted")
     target = storefs.file_for("detail", now)
-    size = 0
-    if deltas:
-        assert st.last_end is not None
-        file_id, ids, size = _detail_ids(root, target.rel, st)
-        parts: list[str] = []
-        rows = []
-        next_id = max(ids.values(), default=-1) + 1
-        for d in deltas:
-            key = d.key
-            cid = ids.get(key)
-            if cid is None:
-                cid = next_id
-                next_id += 1
-                ids[key] = cid
-                parts.append(counter_line(cid, d.ident))
-            rows.append((cid, d.bytes, d.packets))
-        parts.append(block_text(st.last_end, now, rows))
-        data = "".join(parts).encode("utf-8")
-        head = header_line("detail", file_id).encode("utf-8")
-        storefs.append_record(os.path.join(root, target.rel), head, data)
-        testseam.point("appended")
-        new_size = (size or len(head)) + len(data)
-        st.detail = statemod.DetailCache(target.rel, file_id, new_size, ids)
-        res.written = True
-    # Prometheus totals only ever grow: through kernel resets, and through a counter's
-    # absence (a flushed rule set) for up to PROMETHEUS_KEEP seconds
-    for d in deltas:
-        b, p, _ = st.prometheus.get(d.key, (0, 0, now))
-        st.prometheus[d.key] = (b + d.bytes, p + d.packets, now)
-    seen = set(new_counters)
-    for key in seen:
-        b, p, _ = st.prometheus.get(key, (0, 0, now))
-        st.prometheus[key] = (b, p, now)
-    for key, (_, _, last) in list(st.prometheus.items()):
-        if now - last > PROMETHEUS_KEEP:
-            del st.prometheus[key]
-    st.counters = new_counters
+    size = _append_block(root, st, target.rel, place.start, now, res) if res.deltas else 0
+    if place.start is not None:
+        st.pending = {}
+        clock.occupy(st, place.start, now)
+        st.last_end = now
+    _update_prometheus(st, comp, now)
+    st.counters = comp.counters
     st.collected = collected
-    st.last_end = now
+    st.selection = selection(cfg)
+    st.iptables_nft = {h: c for res in results for h, c in res.identified.items()}
+    st.unidentified, st.unidentified_boot = comp.unidentified, boot
+    st.config_error = config_error
+    st.last_run = (float(now), up if up is not None else -1.0, boot)
     try:
         statemod.save(root, st)
     except storefs.WriteError:
@@ -180,13 +155,101 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     res.closing = closing.close_finished(root, (lt.tm_year, lt.tm_mon, lt.tm_mday), ("detail",),
                                          CLOSE_PER_RUN)
     # --- quotas and alerts (helper/cta/quota.py): usage in each quota's cycle, alert_command at
-    # 80 % and 100 %, and the metric lines for the textfile; never stops the collection
-    quota_lines = quota.after_collect(root, cfg, res.start, now, deltas)
+    # 80 % and 100 %, and the metric lines for the textfile; only for a recorded interval
+    # (a held one comes with a later run); never stops the collection
+    quota_lines = quota.after_collect(root, cfg, place.start, now, res.deltas) if place.start is not None else ""
     # ---
     if cfg.prometheus_textfile:
         prometheus.write(cfg.prometheus_textfile,
-                         {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in seen}, quota_lines)
+                         {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in comp.counters}, quota_lines)
     if verbose:
-        print(f"collected [{res.start}, {now}): {len(deltas)} counters changed, "
+        print(f"collected [{res.start}, {now}): {len(res.deltas)} counters changed, "
               f"{res.baseline} new baselines, {len(res.resets)} resets", file=sys.stderr)
     return res
+
+
+def _hold(st: statemod.State, deltas: list[Delta], now: int, res: CollectResult) -> None:
+    """Keep what was read in the state: the clock stands inside time already recorded."""
+    res.held = True
+    for d in deltas:
+        b, p = st.pending.get(d.key, (0, 0))
+        st.pending[d.key] = (b + d.bytes, p + d.packets)
+    assert st.last_end is not None
+    if res.step == 0 and 0 <= st.last_end - now <= 1:
+        res.message = "a second collection within the same second: its values are kept for the next one"
+    else:
+        res.clock_problem = True
+        res.message = (f"the clock ({now}) stands inside time already recorded (up to "
+                       f"{clock.spans(st)[-1][1]}): the values read are kept "
+                       "and written with the first collection after it")
+
+
+def _append_block(root: str, st: statemod.State, rel: str, start: int | None, now: int,
+                  res: CollectResult) -> int:
+    """Append the interval's block to the detail file; its size before, to take it back."""
+    assert start is not None
+    file_id, ids, size = _detail_ids(root, rel, st)
+    parts: list[str] = []
+    rows = []
+    next_id = max(ids.values(), default=-1) + 1
+    for d in res.deltas:
+        cid = ids.get(d.key)
+        if cid is None:
+            cid = next_id
+            next_id += 1
+            ids[d.key] = cid
+            parts.append(counter_line(cid, d.ident))
+        rows.append((cid, d.bytes, d.packets))
+    parts.append(block_text(start, now, rows))
+    data = "".join(parts).encode("utf-8")
+    head = header_line("detail", file_id).encode("utf-8")
+    storefs.append_record(os.path.join(root, rel), head, data)
+    testseam.point("appended")
+    st.detail = statemod.DetailCache(rel, file_id, (size or len(head)) + len(data), ids)
+    res.written = True
+    return size
+
+
+def _update_prometheus(st: statemod.State, comp: Computation, now: int) -> None:
+    """Totals only ever grow: through kernel resets, and through a counter's absence (a
+    flushed rule set) for up to PROMETHEUS_KEEP seconds."""
+    for d in comp.deltas:
+        b, p, _ = st.prometheus.get(d.key, (0, 0, now))
+        st.prometheus[d.key] = (b + d.bytes, p + d.packets, now)
+    for key in comp.counters:
+        b, p, _ = st.prometheus.get(key, (0, 0, now))
+        st.prometheus[key] = (b, p, now)
+    for key, (_, _, last) in list(st.prometheus.items()):
+        if now - last > PROMETHEUS_KEEP:
+            del st.prometheus[key]
+
+
+def _with_pending(deltas: list[Delta], pending: dict[str, tuple[int, int]]) -> list[Delta]:
+    """This run's deltas plus what earlier runs held back (clock.py)."""
+    if not pending:
+        return deltas
+    merged = dict(pending)
+    idents = {d.key: d.ident for d in deltas}
+    for d in deltas:
+        b, p = merged.get(d.key, (0, 0))
+        merged[d.key] = (b + d.bytes, p + d.packets)
+    return [Delta(idents.get(k) or Identity.from_key(k), b, p, k) for k, (b, p) in merged.items() if b or p]
+
+
+def _write_notes(root: str, start: int | None, end: int, res: CollectResult) -> None:
+    """One note per reason; written before the block, so a crash after it loses no note."""
+    by_reason: dict[tuple[str, int | None], list[str]] = {}
+    for n in res.notes:
+        by_reason.setdefault((n.reason, n.since), []).append(n.counter)
+    made = [notesmod.make(start if since is None else since, end, reason, counters)
+            for (reason, since), counters in by_reason.items()]
+    unidentified = sum(len(s.unidentified) for s in res.sources)
+    if unidentified:
+        made.append(notesmod.make(start, end, f"{unidentified} iptables-nft rules could not be identified "
+                                  "(rules changed during every reading): not counted yet", []))
+    if res.step:
+        made.append(notesmod.make(start, end, f"the wall clock stepped {'forward' if res.step > 0 else 'back'} "
+                                  f"by {abs(res.step)} s between two collections", []))
+    if res.held:
+        made.append(notesmod.make(start, end, res.message, []))
+    notesmod.add(root, made)

@@ -13,9 +13,11 @@ import fcntl
 import os
 
 DEFAULT_STORE = "/var/lib/cockpit-traffic-accounting"
+F_SETPIPE_SZ = 1031                                   # Linux, every architecture
 
 _lock: tuple[str, int] | None = None                  # (real path of the store, fd)
 _nft: tuple[list[str], int, int, int] | None = None   # (argv, pid, stdout fd, stderr fd)
+_gen: int | None = None                               # nftables generation before nft started
 
 
 def tool_env() -> dict[str, str]:
@@ -41,12 +43,12 @@ def _store(argv: list[str]) -> str:
 
 
 def start(argv: list[str]) -> None:
-    global _lock, _nft
+    global _lock, _nft, _gen
     if not argv or argv[0] != "collect":
         return
     store = _store(argv[1:])
     try:
-        fd = os.open(os.path.join(store, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(os.path.join(store, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     except OSError:
         return                     # no store yet, or no rights: the normal path says what to do
     fcntl.flock(fd, fcntl.LOCK_EX)
@@ -57,9 +59,12 @@ def start(argv: list[str]) -> None:
     out_r, out_w = os.pipe2(os.O_CLOEXEC)
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     try:
-        fcntl.fcntl(out_r, fcntl.F_SETPIPE_SZ, 1 << 20)   # nft need not wait for us to read
+        # nft need not wait for us to read; the constant is in fcntl from Python 3.10 on
+        fcntl.fcntl(out_r, getattr(fcntl, "F_SETPIPE_SZ", F_SETPIPE_SZ), 1 << 20)
     except OSError:
         pass
+    from . import nfgen
+    _gen = nfgen.genid()
     argv_nft = [nft, "-j", "list", "ruleset"]
     try:
         pid = os.posix_spawn(nft, argv_nft, tool_env(), file_actions=[
@@ -86,7 +91,8 @@ def take_lock(store: str) -> int | None:
     return None
 
 
-def take_nft() -> tuple[list[str], int, int, int] | None:
+def take_nft() -> tuple[list[str], int, int, int, int | None] | None:
+    """The nft started at start-up: argv, pid, stdout and stderr fds, and the generation before."""
     global _nft
     started, _nft = _nft, None
-    return started
+    return None if started is None else (*started, _gen)

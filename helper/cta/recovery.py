@@ -7,8 +7,9 @@
 - A closing (closing.py) killed after its rename left a plain file beside the .cta.gz that
   supersedes it: the plain file is unlinked. One killed before its rename left only a
   temporary file, removed as above.
-- Detail blocks that end after state.last_end were appended by a collect that died before it
-  saved its state: they are truncated away, so that time is counted once, by the next collect.
+- Detail blocks outside the time the state records as taken (State.busy: normally everything
+  up to state.last_end) were appended by a collect that died before it saved its state: they
+  are truncated away, so that time is counted once, by the next collect.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 
-from . import closing, storefs
+from . import clock, closing, storefs
 from .state import State
 from .store import StoreError, parse
 
@@ -76,13 +77,13 @@ def finish_journal(root: str) -> bool:
 
 
 def truncate_orphans(root: str, st: State, files: list[storefs.StoreFile] | None = None) -> list[str]:
-    """Cut detail blocks ending after last_end (and torn tails) off the files that have them.
+    """Cut uncommitted detail blocks (and torn tails) off the files that have them.
 
     Only plain files: a .cta.gz is written after the state that covers its blocks was saved.
     """
     if st.last_end is None:
         return []
-    first = storefs.file_for("detail", st.last_end).name
+    first = storefs.file_for("detail", clock.first_free(st) or st.last_end).name
     fixed = []
     for f in storefs.list_files(root) if files is None else files:
         if f.tier != "detail" or f.compressed or f.name < first:
@@ -100,7 +101,7 @@ def truncate_orphans(root: str, st: State, files: list[storefs.StoreFile] | None
             continue                       # not ours to repair; readers report it
         cut = pf.valid_length
         for block in pf.blocks:
-            if block.end > st.last_end:
+            if not clock.committed(st, block.start, block.end):
                 cut = min(cut, block.offset)
                 break
         if cut < len(data):

@@ -18,7 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:                       # annotations only: typing is slow to import
     from typing import Any
 
-from . import early
+from . import early, nfgen
 from .config import Config
 from .store import Identity
 
@@ -42,6 +42,8 @@ class SourceResult:
         self.readings: list[Reading] = []
         self.collected: list[str] = []     # source keys (see source_key) read fully
         self.tools: list[str] = []
+        self.identified: dict[str, str | None] = {}    # iptables-nft: comments by handle
+        self.unidentified: list[str] = []              # iptables-nft: handles not identified
 
 
 class OffloadWarning(namedtuple("OffloadWarning", "family table flowtable message")):
@@ -73,12 +75,16 @@ def _table_selected(family: str, table: str, names: list[str]) -> bool:
     return not names or table in names or f"{family} {table}" in names
 
 
-class NftChain(namedtuple("NftChain", "table_handle chain_handle rule_handles rule_xt")):
+class NftChain(namedtuple("NftChain", "table_handle chain_handle rule_handles rule_xt rule_counts")):
     __slots__ = ()
     table_handle: int
     chain_handle: int
     rule_handles: list[int]                # every rule, in ruleset order
     rule_xt: list[bool]                    # whether that rule has an xt (iptables-nft) expression
+    rule_counts: list[tuple[int, int] | None]   # its first counter: (bytes, packets)
+
+    def handle(self, pos: int) -> str:
+        return f"{self.table_handle}/{self.chain_handle}/{self.rule_handles[pos]}"
 
 
 class NftRuleset(namedtuple("NftRuleset", "counters rules flowtables chains tables")):
@@ -115,41 +121,84 @@ def parse_nft_json(text: str, tables: list[str] | None = None,
                 handle = f"{table_handles.get((fam, tab), 0)}/{c.get('handle', 0)}"
                 out.counters.append(Reading(Identity("nft-counter", fam, tab, "", 1, c["name"]),
                                             u64(c.get("bytes", 0)), u64(c.get("packets", 0)), handle))
+        elif "set" in item or "map" in item:
+            st = item.get("set") or item.get("map")
+            if tables is not None and isinstance(st, dict) and _table_selected(st["family"], st["table"], tables):
+                out.counters.extend(set_elements(st, table_handles.get((st["family"], st["table"]), 0)))
         elif "rule" in item:
             r = item["rule"]
             ck = (r["family"], r["table"], r["chain"])
             nc = out.chains.get(ck)
             if nc is None:
-                nc = out.chains[ck] = NftChain(table_handles.get(ck[:2], 0), chain_handles.get(ck, 0), [], [])
+                nc = out.chains[ck] = NftChain(table_handles.get(ck[:2], 0), chain_handles.get(ck, 0), [], [], [])
+            counter, xt = _rule_counter(r.get("expr", []))
+            counts = None if counter is None else (u64(counter.get("bytes", 0)), u64(counter.get("packets", 0)))
             nc.rule_handles.append(r.get("handle", 0))
-            nc.rule_xt.append(any(isinstance(e, dict) and "xt" in e for e in r.get("expr", [])))
+            nc.rule_xt.append(xt)
+            nc.rule_counts.append(counts)
             comment = r.get("comment")
-            if rule_tables is None or not isinstance(comment, str):
+            if (counts is None or xt or rule_tables is None or not isinstance(comment, str)
+                    or not _table_selected(ck[0], ck[1], rule_tables)):
+                # no comment or no anonymous counter; or an iptables-nft rule (xt), counted by
+                # the iptables source
                 continue
-            fam, tab, chain = r["family"], r["table"], r["chain"]
-            if not _table_selected(fam, tab, rule_tables):
-                continue
-            exprs = r.get("expr", [])
-            counter = None
-            xt = False
-            for e in exprs:
-                if isinstance(e, dict):
-                    if isinstance(e.get("counter"), dict):
-                        counter = counter or e["counter"]
-                    if "xt" in e:
-                        xt = True
-            if counter is None or xt:
-                # no anonymous counter; or an iptables-nft rule, counted by the iptables source
-                continue
-            k = (fam, tab, chain, comment)
+            k = (*ck, comment)
             seqs[k] = seqs.get(k, 0) + 1
-            handle = (f"{table_handles.get((fam, tab), 0)}/{chain_handles.get((fam, tab, chain), 0)}"
-                      f"/{r.get('handle', 0)}")
-            out.rules.append(Reading(Identity("nft-rule", fam, tab, chain, seqs[k], comment),
-                                     u64(counter.get("bytes", 0)), u64(counter.get("packets", 0)), handle))
+            out.rules.append(Reading(Identity("nft-rule", ck[0], ck[1], ck[2], seqs[k], comment),
+                                     counts[0], counts[1], nc.handle(len(nc.rule_handles) - 1)))
         elif "flowtable" in item:
             out.flowtables.append(item["flowtable"])
     return out
+
+
+def set_elements(st: dict[str, Any], table_handle: int) -> list[Reading]:
+    """A counter per element of a named set or map with the `counter` flag (per-host counting).
+
+    Identity: source nft-set, the set's family and table, the set's name as chain, the element's
+    key as name (`10.0.0.7`, `2001:db8:1:2::/64`, `10.0.0.7 . 443`). Handle: the table's and the
+    set's handles with the key, so that a set created again is new. An element removed and added
+    again between two collections cannot be told from the old one: it counts from its new value
+    when that is lower (a reset), and is undercounted otherwise (docs/helper.md).
+    """
+    out = []
+    fam, tab, name = st["family"], st["table"], st["name"]
+    base = f"{table_handle}/{st.get('handle', 0)}/"
+    for entry in st.get("elem", []) or []:
+        elem = entry[0] if isinstance(entry, list) and entry else entry     # a map's [key, value]
+        inner = elem.get("elem") if isinstance(elem, dict) else None
+        if not isinstance(inner, dict) or not isinstance(inner.get("counter"), dict):
+            continue
+        key = element_key(inner.get("val"))
+        c = inner["counter"]
+        out.append(Reading(Identity("nft-set", fam, tab, name, 1, key), u64(c.get("bytes", 0)),
+                           u64(c.get("packets", 0)), base + key))
+    return out
+
+
+def element_key(val: Any) -> str:
+    """An element's key as nft writes it: `a . b` for concatenations, `net/len`, `a-b`."""
+    if isinstance(val, dict):
+        if "concat" in val and isinstance(val["concat"], list):
+            return " . ".join(element_key(v) for v in val["concat"])
+        if "prefix" in val and isinstance(val["prefix"], dict):
+            return f"{element_key(val['prefix'].get('addr'))}/{val['prefix'].get('len')}"
+        if "range" in val and isinstance(val["range"], list) and len(val["range"]) == 2:
+            return f"{element_key(val['range'][0])}-{element_key(val['range'][1])}"
+        return json.dumps(val, sort_keys=True, separators=(",", ":"))
+    return str(val)
+
+
+def _rule_counter(exprs: list[Any]) -> tuple[dict[str, Any] | None, bool]:
+    """A rule's first anonymous counter, and whether it has an xt (iptables-nft) expression."""
+    counter = None
+    xt = False
+    for e in exprs:
+        if isinstance(e, dict):
+            if counter is None and isinstance(e.get("counter"), dict):
+                counter = e["counter"]
+            elif "xt" in e:
+                xt = True
+    return counter, xt
 
 
 _FT_TEXT = re.compile(r"^\s*(table|flowtable)\s+(\S+)(?:\s+(\S+))?\s*\{|^\s*flags\s+(.+?);?\s*$")
@@ -163,7 +212,7 @@ def flowtable_flags_from_text(text: str) -> dict[tuple[str, str, str], set[str]]
     out: dict[tuple[str, str, str], set[str]] = {}
     family = table = ""
     current: tuple[str, str, str] | None = None
-    for line in text.splitlines():
+    for line in text.split("\n"):
         m = _FT_TEXT.match(line)
         if not m:
             continue
@@ -200,77 +249,157 @@ def offload_warnings(flowtables: list[dict[str, Any]],
     return out
 
 
-_SAVE_RULE = re.compile(r"^\[(\d+):(\d+)\]\s+-A\s+(\S+)\s+(.*)$")
+_COUNTS = re.compile(r"\[(\d+):(\d+)\]\Z")
+# One token of a rule: a double-quoted string (iptables-save escapes `"`, `\\` and `'` inside it
+# with a backslash; it may hold any other character, line breaks included) or a bare word.
+_TOKEN = re.compile(r'[ \t]*(?:"((?:[^"\\]|\\.)*)"(?=[ \t\n]|\Z)|([^ \t\n"][^ \t\n]*))', re.S)
+_UNESCAPE = re.compile(r"\\(.)", re.S)
 
 
-def parse_iptables_save(text: str, source: str, family: str, chains: list[str],
-                        nft: dict[tuple[str, str, str], NftChain] | None = None) -> list[Reading]:
-    """Rules with a comment from `iptables-save -c` output (`[packets:bytes] -A CHAIN ...`).
+class SaveRule(namedtuple("SaveRule", "table chain packets bytes tokens")):
+    __slots__ = ()
+    table: str
+    chain: str
+    packets: int
+    bytes: int
+    tokens: list[tuple[str, bool]]         # the rest of the rule: (text, was it quoted)
 
-    With `nft` (the chains of `nft -j list ruleset`, for the iptables-nft back end) each rule
-    gets its kernel handle as nft sees it, so a flushed and reloaded rule set is recognised as
-    a reset even when the new values are above the old ones. iptables-nft-save also shows
-    native nftables rules of its tables, translated: those belong to the nft-rule source, and
-    only rules with an xt expression (written by iptables-nft) are kept, so that no kernel
-    counter is reported by two sources.
+
+def save_rules(text: str) -> list[SaveRule]:
+    """Every `[packets:bytes] -A CHAIN ...` rule of `iptables-save -c` output, in order.
+
+    A rule ends at a line break outside a quoted string: a comment may hold line breaks and
+    any other character (str.splitlines() would split at \\f, \\v, U+2028...), and its text
+    never starts a rule or a table of its own.
+    """
+    out: list[SaveRule] = []
+    table = ""
+    pos, n = 0, len(text)
+    while pos < n:
+        eol = text.find("\n", pos)
+        if eol < 0:
+            eol = n
+        if text.startswith("*", pos):
+            table = text[pos + 1:eol].strip()
+        elif text.startswith("[", pos):
+            tokens, eol = _rule_tokens(text, pos)
+            if (len(tokens) >= 3 and not tokens[0][1] and tokens[1] == ("-A", False)
+                    and not tokens[2][1]):
+                m = _COUNTS.match(tokens[0][0])
+                if m:
+                    out.append(SaveRule(table, tokens[2][0], int(m.group(1)), int(m.group(2)), tokens[3:]))
+        pos = eol + 1
+    return out
+
+
+def _rule_tokens(text: str, pos: int) -> tuple[list[tuple[str, bool]], int]:
+    """The tokens of the rule starting at pos, and the position of the line break that ends it."""
+    tokens: list[tuple[str, bool]] = []
+    n = len(text)
+    while pos < n and text[pos] != "\n":
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            # an unterminated quote or stray whitespace: the rest of the line is not a token
+            if text[pos] in " \t":
+                pos += 1
+                continue
+            eol = text.find("\n", pos)
+            return [], n if eol < 0 else eol
+        if m.group(1) is not None:
+            tokens.append((_UNESCAPE.sub(r"\1", m.group(1)), True))
+        else:
+            tokens.append((m.group(2), False))
+        pos = m.end()
+    return tokens, pos
+
+
+def rule_comment(tokens: list[tuple[str, bool]]) -> str | None:
+    """The text of the rule's first `-m comment --comment TEXT`, or None."""
+    for i in range(len(tokens) - 3):
+        if (tokens[i] == ("-m", False) and tokens[i + 1] == ("comment", False)
+                and tokens[i + 2] == ("--comment", False)):
+            return tokens[i + 3][0]
+    return None
+
+
+def parse_iptables_save(text: str, source: str, family: str, chains: list[str]) -> list[Reading]:
+    """Rules with a comment from `iptables-save -c` output; rules without one are not counted.
+
+    Their handle is empty: this is how iptables-legacy rules are read (the kernel gives them no
+    handle), and iptables-nft rules when nft cannot be run.
     """
     out: list[Reading] = []
-    table = ""
     seqs: dict[tuple[str, str, str], int] = {}
-    positions: dict[tuple[str, str], int] = {}
-    placed: list[tuple[int, tuple[str, str], int]] = []    # (index in out, chain, position)
-    for line in text.splitlines():
-        if line.startswith("*"):
-            table = line[1:].strip()
+    for rule in save_rules(text):
+        if chains and rule.chain not in chains:
             continue
-        m = _SAVE_RULE.match(line)
-        if not m:
-            continue
-        packets, nbytes, chain, rest = int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)
-        pos = positions.get((table, chain), 0)
-        positions[(table, chain)] = pos + 1
-        if chains and chain not in chains:
-            continue
-        if "--comment" not in rest:
-            continue
-        import shlex                       # only needed for rules with a comment
-        try:
-            tokens = shlex.split(rest)
-        except ValueError:
-            continue
-        comment = None
-        for i, tok in enumerate(tokens[:-1]):
-            if tok == "--comment":
-                comment = tokens[i + 1]
-                break
+        comment = rule_comment(rule.tokens)
         if comment is None:
             continue
-        k = (table, chain, comment)
+        k = (rule.table, rule.chain, comment)
         seqs[k] = seqs.get(k, 0) + 1
-        placed.append((len(out), (table, chain), pos))
-        out.append(Reading(Identity(source, family, table, chain, seqs[k], comment),
-                           nbytes % U64, packets % U64, ""))
-    if nft:
-        native: set[int] = set()
-        for index, (table, chain), pos in placed:
-            nc = nft.get((family, table, chain))
-            if nc is None:
+        out.append(Reading(Identity(source, family, rule.table, rule.chain, seqs[k], comment),
+                           rule.bytes % U64, rule.packets % U64, ""))
+    return out
+
+
+def save_comments(text: str, family: str, nft: dict[tuple[str, str, str], NftChain]
+                  ) -> dict[str, str | None]:
+    """The comment (or None) of each iptables-nft rule, by kernel handle.
+
+    `iptables-nft-save -c` lists the rules of a chain in the order `nft -j list ruleset` does;
+    when both were read in one rule-set generation (read_all checks), the n-th rule of one is
+    the n-th of the other. A chain whose numbers of rules differ is left out.
+    """
+    by_chain: dict[tuple[str, str], list[str | None]] = {}
+    for rule in save_rules(text):
+        by_chain.setdefault((rule.table, rule.chain), []).append(rule_comment(rule.tokens))
+    out: dict[str, str | None] = {}
+    for (table, chain), comments in by_chain.items():
+        nc = nft.get((family, table, chain))
+        if nc is None or len(nc.rule_handles) != len(comments):
+            continue
+        for pos, comment in enumerate(comments):
+            if nc.rule_xt[pos]:
+                out[nc.handle(pos)] = comment
+    return out
+
+
+class NftBackend(namedtuple("NftBackend", "readings identified unidentified")):
+    """The iptables-nft rules of one family, read from nft's listing."""
+    __slots__ = ()
+    readings: list[Reading]
+    identified: dict[str, str | None]      # handle -> comment (None: no comment) of every xt rule
+    unidentified: list[str]                # handles of xt rules whose comment is not known yet
+
+
+def iptables_nft_rules(rs: NftRuleset, family: str, chains: list[str], comments: dict[str, str | None]
+                       ) -> NftBackend:
+    """Readings of the rules iptables-nft wrote (they carry an xt expression), from nft's listing.
+
+    Handles and values come from that one listing, which nft reads in a single rule-set
+    generation; only the comment, which never changes for a handle, comes from `comments`.
+    """
+    out = NftBackend([], {}, [])
+    seqs: dict[tuple[str, str, str], int] = {}
+    for (fam, table, chain), nc in rs.chains.items():
+        if fam != family or (chains and chain not in chains):
+            continue
+        for pos, xt in enumerate(nc.rule_xt):
+            counts = nc.rule_counts[pos]
+            if not xt or counts is None:
                 continue
-            handle = f"{nc.table_handle}/{nc.chain_handle}"
-            if len(nc.rule_handles) == positions[(table, chain)]:
-                handle += f"/{nc.rule_handles[pos]}"
-                if not nc.rule_xt[pos]:
-                    native.add(index)
-            r = out[index]
-            out[index] = Reading(r.ident, r.bytes, r.packets, handle)
-        if native:
-            out = [r for i, r in enumerate(out) if i not in native]
-            # seq numbers count the rules this source reports
-            seqs2: dict[tuple[str, str, str], int] = {}
-            for i, r in enumerate(out):
-                k = (r.ident.table, r.ident.chain, r.ident.name)
-                seqs2[k] = seqs2.get(k, 0) + 1
-                out[i] = r._replace(ident=r.ident._replace(seq=seqs2[k]))
+            handle = nc.handle(pos)
+            if handle not in comments:
+                out.unidentified.append(handle)
+                continue
+            comment = out.identified[handle] = comments[handle]
+            if comment is None:
+                continue
+            k = (table, chain, comment)
+            seqs[k] = seqs.get(k, 0) + 1
+            out.readings.append(Reading(Identity("iptables", family, table, chain, seqs[k], comment),
+                                        counts[0], counts[1], handle))
     return out
 
 
@@ -287,6 +416,9 @@ def read_interfaces(root: str, exclude: list[str]) -> list[Reading]:
         try:
             with open(os.path.join(base, "ifindex")) as f:
                 ifindex = f.read().strip()
+            # the device's sysfs node: a device created again under the same name, even with
+            # the same ifindex, is a new kernel object with a new node (kernfs numbers them)
+            node = os.stat(base).st_ino
             values = {}
             for k in ("rx_bytes", "rx_packets", "tx_bytes", "tx_packets"):
                 with open(os.path.join(base, "statistics", k)) as f:
@@ -295,7 +427,7 @@ def read_interfaces(root: str, exclude: list[str]) -> list[Reading]:
             continue                       # went away while reading, or not a netdev
         for d in ("rx", "tx"):
             out.append(Reading(Identity("iface", "link", "", d, 1, name),
-                               values[f"{d}_bytes"] % U64, values[f"{d}_packets"] % U64, ifindex))
+                               values[f"{d}_bytes"] % U64, values[f"{d}_packets"] % U64, f"{ifindex}:{node}"))
     return out
 
 
@@ -394,7 +526,7 @@ def read_nft(cfg: Config, job: Job | None) -> tuple[SourceResult, SourceResult, 
             r.status, r.note = "error", f"cannot parse nft -j output: {e}"
         return counters, rules, warnings, None
     if want_c:
-        counters.status, counters.readings, counters.collected = "ok", rs.counters, ["nft-counter"]
+        counters.status, counters.readings, counters.collected = "ok", rs.counters, ["nft-counter", "nft-set"]
         counters.tools = [nft]
     if want_r:
         rules.status, rules.readings, rules.collected = "ok", rs.rules, ["nft-rule"]
@@ -437,7 +569,10 @@ def legacy_tables_loaded(family: str) -> bool:
         return True
 
 
-def read_iptables(cfg: Config, family: str, started: "Started", rs: NftRuleset | None) -> SourceResult:
+def read_iptables(cfg: Config, family: str, started: "Started", rs: NftRuleset | None,
+                  known: dict[str, str | None] | None = None) -> SourceResult:
+    """Both back ends of a family. known: comments of iptables-nft rules by handle, from earlier
+    collections of this boot; what is learnt now is in the result's `identified`."""
     key = "iptables" if family == "ip" else "ip6tables"
     sc = cfg.source(key)
     res = SourceResult(key, "disabled")
@@ -449,13 +584,19 @@ def read_iptables(cfg: Config, family: str, started: "Started", rs: NftRuleset |
         return res
     notes = []
     for source, tool in tools:
+        if source == "iptables" and rs is not None:
+            backend, note = _read_nft_backend(family, tool, rs, sc.names, dict(known or {}), started.gen)
+            res.readings.extend(backend.readings)
+            res.identified.update(backend.identified)
+            res.unidentified.extend(backend.unidentified)
+            if note:
+                notes.append(note)
+            res.collected.append(f"{source}:{family}")
+            continue
         job = started.jobs.get((family, source))
         if job is None:
             if source == "iptables-legacy" and not legacy_tables_loaded(family):
                 res.collected.append(f"{source}:{family}")      # no legacy table: nothing to read
-                continue
-            if source == "iptables" and rs is not None and not any(f == family for f, _ in rs.tables):
-                res.collected.append(f"{source}:{family}")      # no table of this family in nftables
                 continue
             job = Job([tool, "-c"])
         code, out, err = job.result()
@@ -466,8 +607,7 @@ def read_iptables(cfg: Config, family: str, started: "Started", rs: NftRuleset |
             else:
                 notes.append(f"{os.path.basename(tool)} failed: {err.strip() or code}")
             continue
-        chains = rs.chains if source == "iptables" and rs is not None else None
-        res.readings.extend(parse_iptables_save(out, source, family, sc.names, chains))
+        res.readings.extend(parse_iptables_save(out, source, family, sc.names))
         res.collected.append(f"{source}:{family}")
         res.tools.append(tool)
     if res.collected:
@@ -476,6 +616,23 @@ def read_iptables(cfg: Config, family: str, started: "Started", rs: NftRuleset |
         res.status = "error"
     res.note = "; ".join(dict.fromkeys(notes))
     return res
+
+
+def _read_nft_backend(family: str, tool: str, rs: NftRuleset, names: list[str],
+                      known: dict[str, str | None], gen: int | None) -> tuple[NftBackend, str]:
+    """iptables-nft's rules from nft's listing; iptables-nft-save runs only to learn the comments
+    of rules not seen before, and what it says is used only if the rule-set generation did not
+    change since the listing was started."""
+    backend = iptables_nft_rules(rs, family, names, known)
+    if not backend.unidentified:
+        return backend, ""
+    code, out, err = Job([tool, "-c"]).result()
+    if code != 0:
+        return backend, f"{os.path.basename(tool)} failed: {err.strip() or code}"
+    if gen is None or nfgen.genid() != gen:
+        return backend, ""                  # the rule set changed meanwhile: read_all tries again
+    known.update(save_comments(out, family, rs.chains))
+    return iptables_nft_rules(rs, family, names, known), ""
 
 
 def read_interfaces_source(cfg: Config) -> SourceResult:
@@ -490,14 +647,15 @@ def read_interfaces_source(cfg: Config) -> SourceResult:
     return res
 
 
-class Started(namedtuple("Started", "nft tools jobs")):
+class Started(namedtuple("Started", "nft tools jobs gen")):
     __slots__ = ()
     nft: Job | None                                # nft -j list ruleset
+    gen: int | None                                # nftables generation before nft started
     tools: dict[str, list[tuple[str, str]]]        # family -> (source, save tool) installed
     jobs: dict[tuple[str, str], Job]               # (family, source) -> save tool started at once
 
 
-def start_all(cfg: Config) -> Started:
+def start_all(cfg: Config, adopt: bool = True) -> Started:
     """Start the tools at once: a collection takes about as long as its slowest tool.
 
     nft is read whenever an nft or iptables source is on: its ruleset says whether
@@ -507,15 +665,18 @@ def start_all(cfg: Config) -> Started:
     want_ipt = {"ip": cfg.source("iptables").enabled, "ip6": cfg.source("ip6tables").enabled}
     want_nft = cfg.source("nft_counters").enabled or cfg.source("nft_rules").enabled or any(want_ipt.values())
     nft_job = None
-    adopted = early.take_nft()
+    gen = None
+    adopted = early.take_nft() if adopt else None
     if adopted is not None:
-        nft_job = Job(adopted[0], adopted[1:])
+        nft_job = Job(adopted[0], (adopted[1], adopted[2], adopted[3]))
+        gen = adopted[4]
         if not want_nft:
             nft_job.result()               # started before the configuration was read: not needed
             nft_job = None
     else:
         nft = _which("nft")
         if nft is not None and want_nft:
+            gen = nfgen.genid()
             nft_job = Job([nft, "-j", "list", "ruleset"])
     tools: dict[str, list[tuple[str, str]]] = {}
     jobs: dict[tuple[str, str], Job] = {}
@@ -528,12 +689,32 @@ def start_all(cfg: Config) -> Started:
                 jobs[(family, source)] = Job([tool, "-c"])
             elif source == "iptables" and nft_job is None:
                 jobs[(family, source)] = Job([tool, "-c"])
-    return Started(nft_job, tools, jobs)
+    return Started(nft_job, tools, jobs, gen)
 
 
-def read_all(cfg: Config, started: Started | None = None) -> tuple[list[SourceResult], list[OffloadWarning]]:
-    started = started or start_all(cfg)
-    ifaces = read_interfaces_source(cfg)
-    c, r, warnings, rs = read_nft(cfg, started.nft)
-    results = [c, r, read_iptables(cfg, "ip", started, rs), read_iptables(cfg, "ip6", started, rs), ifaces]
-    return results, warnings
+ATTEMPTS = 3           # readings of the rule set until every iptables-nft rule is identified
+
+
+def read_all(cfg: Config, started: Started | None = None, known: dict[str, str | None] | None = None
+             ) -> tuple[list[SourceResult], list[OffloadWarning]]:
+    """Every source. known: comments of iptables-nft rules by kernel handle (see read_iptables).
+
+    A rule that iptables-nft added since the comments were learnt is identified through
+    `iptables-nft-save`, which must see the rule set nft listed: when the rule-set generation
+    changed between them (fail2ban, Docker and firewalld change rules all day), everything is
+    read again, up to ATTEMPTS times. Rules still unidentified then are not counted this time;
+    deltas.py takes a new baseline for them once they are identified, and says so.
+    """
+    known = dict(known or {})
+    for attempt in range(ATTEMPTS):
+        if started is None:
+            started = start_all(cfg, adopt=False)
+        ifaces = read_interfaces_source(cfg)
+        c, r, warnings, rs = read_nft(cfg, started.nft)
+        ip, ip6 = read_iptables(cfg, "ip", started, rs, known), read_iptables(cfg, "ip6", started, rs, known)
+        known.update(ip.identified)
+        known.update(ip6.identified)
+        if not (ip.unidentified or ip6.unidentified):
+            break
+        started = None
+    return [c, r, ip, ip6, ifaces], warnings

@@ -13,7 +13,7 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
 
 from . import storefs
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 class CounterState(namedtuple("CounterState", "bytes packets handle boot")):
@@ -41,6 +41,23 @@ class State:
         # Prometheus totals: bytes, packets, last time seen (kept a while for counters that vanish)
         self.prometheus: dict[str, tuple[int, int, int]] = {}
         self.detail: DetailCache | None = None
+        # True when loaded from an older version: its handles may be of another form (deltas.py)
+        self.upgraded = False
+        # what the configuration selected per source key (deltas.py: a grown selection is no news)
+        self.selection: dict[str, str] = {}
+        # wall-clock time taken by stored records, as disjoint [start, end) spans (clock.py)
+        self.busy: list[list[int]] = []
+        # the previous run: wall time, seconds since boot (/proc/uptime), boot id
+        self.last_run: tuple[float, float, str] | None = None
+        # deltas read while the clock stood inside recorded time, written with the next interval
+        self.pending: dict[str, tuple[int, int]] = {}
+        # iptables-nft: comments by kernel handle (None: no comment), and handles seen but not
+        # identified yet with the start of the interval they were first seen in; for one boot
+        self.iptables_nft: dict[str, str | None] = {}
+        self.unidentified: dict[str, int] = {}
+        self.unidentified_boot = ""
+        # the configuration file's error, if the last collect ran on the last valid copy
+        self.config_error = ""
 
 
 class StateError(Exception):
@@ -58,7 +75,7 @@ def load(root: str) -> State:
         raise StateError(f"{path}: unreadable ({e}); move it away to start a new baseline") from e
     try:
         version = raw.get("version")
-        if version not in (1, STATE_VERSION):
+        if version not in (1, 2, STATE_VERSION):
             raise StateError(f"{path}: unknown state version {version!r}")
         st = State(last_end=raw.get("last_end"), collected=list(raw.get("collected", [])))
         for k, v in raw.get("counters", {}).items():
@@ -68,6 +85,21 @@ def load(root: str) -> State:
             st.counters[k] = CounterState(int(b), int(p), str(handle), str(boot))
         for k, v in raw.get("prometheus", {}).items():
             st.prometheus[k] = (int(v[0]), int(v[1]), int(v[2]) if len(v) > 2 else 0)
+        st.upgraded = version != STATE_VERSION
+        st.config_error = str(raw.get("config_error", ""))
+        st.iptables_nft = {str(h): None if c is None else str(c) for h, c in raw.get("iptables_nft", {}).items()}
+        st.unidentified = {str(h): int(t) for h, t in raw.get("unidentified", {}).items()}
+        st.unidentified_boot = str(raw.get("unidentified_boot", ""))
+        st.selection = {str(k): str(v) for k, v in raw.get("selection", {}).items()}
+        busy = raw.get("busy")
+        if busy is None:
+            busy = [] if st.last_end is None else [[0, int(st.last_end)]]
+        st.busy = [[int(a), int(b)] for a, b in busy]
+        lr = raw.get("last_run")
+        if lr:
+            st.last_run = (float(lr[0]), float(lr[1]), str(lr[2]))
+        for k, v in raw.get("pending", {}).items():
+            st.pending[k] = (int(v[0]), int(v[1]))
         d = raw.get("detail")
         if d:
             st.detail = DetailCache(d["rel"], d["file_id"], int(d["size"]), {k: int(i) for k, i in d["ids"].items()})
@@ -84,6 +116,14 @@ def dump(st: State) -> bytes:
         # [bytes, packets, kernel handle, boot id] per counter: lists keep a big state quick
         "counters": {k: list(c) for k, c in st.counters.items()},
         "prometheus": {k: list(v) for k, v in st.prometheus.items()},
+        "selection": st.selection,
+        "config_error": st.config_error,
+        "iptables_nft": st.iptables_nft,
+        "unidentified": st.unidentified,
+        "unidentified_boot": st.unidentified_boot,
+        "busy": st.busy,
+        "last_run": None if st.last_run is None else list(st.last_run),
+        "pending": {k: list(v) for k, v in st.pending.items()},
         "detail": None if st.detail is None else {
             "rel": st.detail.rel, "file_id": st.detail.file_id, "size": st.detail.size, "ids": st.detail.ids},
     }

@@ -9,7 +9,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:                       # annotations only: typing is slow to import
     from typing import Any
 
-from . import recovery, state as statemod, storefs
+from . import notes, recovery, state as statemod, storefs
 from .config import Config
 from .sources import read_all
 from .store import StoreError, parse, resolve
@@ -42,8 +42,14 @@ def _identity_json(key: str, b: int, p: int) -> dict[str, Any]:
             "bytes": str(b), "packets": str(p)}
 
 
-def status_report(root: str, config_path: str, cfg: Config) -> dict[str, Any]:
-    results, warnings = read_all(cfg)
+def status_report(root: str, config_path: str, cfg: Config, config_error: str = "") -> dict[str, Any]:
+    errors: list[str] = []
+    try:
+        st: statemod.State | None = statemod.load(root)
+    except statemod.StateError as e:
+        errors.append(str(e))
+        st = None
+    results, warnings = read_all(cfg, known=st.iptables_nft if st is not None else None)
     sources = []
     for res in results:
         sources.append({
@@ -52,13 +58,7 @@ def status_report(root: str, config_path: str, cfg: Config) -> dict[str, Any]:
             "count": len(res.readings),
             "counters": [_identity_json(r.ident.key(), r.bytes, r.packets) for r in res.readings],
         })
-    errors: list[str] = []
-    try:
-        st = statemod.load(root)
-        last = st.last_end
-    except statemod.StateError as e:
-        errors.append(str(e))
-        last = None
+    last = st.last_end if st is not None else None
     tiers: dict[str, dict[str, Any]] = {t: {"files": 0, "bytes": 0, "oldest": None, "newest": None}
                                         for t in storefs.TIER_DIRS}
     parsed = []
@@ -108,4 +108,5 @@ def status_report(root: str, config_path: str, cfg: Config) -> dict[str, Any]:
         "offload_warnings": [{"family": w.family, "table": w.table, "flowtable": w.flowtable,
                               "message": w.message} for w in warnings],
         "errors": errors,
+        **notes.status_fields(root, st, config_error),
     }

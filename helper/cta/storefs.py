@@ -6,15 +6,12 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import stat
 import re
 import time
 from collections import namedtuple
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:                       # annotations only: typing is slow to import
-    from typing import Iterator
-
-from . import early
+from . import early, testseam
 from .store import ParsedFile, StoreError, StoreView, parse, resolve
 
 DEFAULT_STORE = early.DEFAULT_STORE
@@ -158,11 +155,6 @@ def read_store(root: str, files: list[StoreFile] | None = None) -> StoreView:
     return resolve(read_file(root, f) for f in (files if files is not None else list_files(root)))
 
 
-def iter_parsed(root: str) -> Iterator[tuple[StoreFile, ParsedFile]]:
-    for f in list_files(root):
-        yield f, read_file(root, f)
-
-
 class Lock:
     """The writers' exclusive flock on <store>/lock, held for a whole run."""
 
@@ -174,7 +166,12 @@ class Lock:
         ensure_store(self.root)
         fd = early.take_lock(self.root)
         if fd is None:
-            fd = os.open(os.path.join(self.root, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            path = os.path.join(self.root, "lock")
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+                _require_regular(fd, path)
+            except OSError as e:
+                raise WriteError(f"cannot open {path}: {e.strerror}") from e
             fcntl.flock(fd, fcntl.LOCK_EX)
         self.fd = fd
         return self
@@ -212,11 +209,28 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
+# Every file the helper writes as root is opened without following a symbolic link, and a new
+# file is created exclusively: a link or file that someone else placed in a directory they can
+# write (a textfile collector's directory, say) is never written through.
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _require_regular(fd: int, path: str) -> None:
+    """Refuse to write anything but a plain file (a FIFO or device placed there by someone)."""
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, f"{path} is not a regular file")
+
+
 def write_tmp(path: str, data: bytes) -> str:
-    """Write `data` to path + ".tmp" and fsync it; return the temporary name."""
+    """Write `data` to a new path + ".tmp" and fsync it; return the temporary name.
+
+    A leftover temporary file (or a link in its place) is removed first, never written through.
+    """
     tmp = path + ".tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        _unlink_quiet(tmp)
+        fd = os.open(tmp, _NEW, 0o644)
         try:
             write_all(fd, data)
             os.fsync(fd)
@@ -246,11 +260,14 @@ def append_record(path: str, header: bytes, data: bytes) -> None:
     left as it was.
     """
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+        _require_regular(fd, path)
     except OSError as e:
         raise WriteError(f"cannot open {path}: {e.strerror}") from e
     try:
         size = os.lseek(fd, 0, os.SEEK_END)
+        if size == 0:
+            testseam.point("created")      # a kill here leaves an empty file (collect copes)
         payload = (header if size == 0 else b"") + data
         try:
             n = os.write(fd, payload)
@@ -273,7 +290,8 @@ def append_record(path: str, header: bytes, data: bytes) -> None:
 
 
 def truncate(path: str, length: int) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    _require_regular(fd, path)
     try:
         os.ftruncate(fd, length)
         os.fsync(fd)

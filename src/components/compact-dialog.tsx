@@ -76,8 +76,8 @@ export function CompactDialog({ status, retentionDays, formatTime, onClose }: Co
             return;
         let cancelled = false;
         runHelperJson<CompactSummary>("compact", [...args, "--dry-run"], { admin: true })
-                .then(summary => { if (!cancelled) setPreview(summary) },
-                      (e: Error) => { if (!cancelled) setPreviewError(e.message) });
+                .then(summary => { if (!cancelled) setPreview(summary); },
+                      (e: Error) => { if (!cancelled) setPreviewError(e.message); });
         return () => { cancelled = true };
         // args is derived from these three values
         // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -75,14 +75,3 @@ export function totalsFor(result: StoreReadResult, windowIndex = 0, filter?: Nam
         error: result.error,
     };
 }
-
-/** Exact sum of rows. */
-export function sumRows(rows: readonly { bytes: bigint; packets: bigint }[]): { bytes: bigint; packets: bigint } {
-    let bytes = 0n;
-    let packets = 0n;
-    for (const r of rows) {
-        bytes += r.bytes;
-        packets += r.packets;
-    }
-    return { bytes, packets };
-}

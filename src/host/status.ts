@@ -3,6 +3,7 @@
 // privileges, plus the host name for reports.
 import { cockpit } from "./cockpit.ts";
 import { runHelperJson } from "./helper.ts";
+import type { CollectionNote } from "../engine/notes.ts";
 
 export interface SourceStatus {
     key: string;
@@ -30,7 +31,15 @@ export interface HelperStatus {
     transaction_pending: boolean;
     offload_warnings: { family: string; table: string; flowtable: string; message: string }[];
     errors: string[];
+    /** What collections did not count, newest last (docs/helper.md, "Notes"). */
+    notes?: CollectionNote[];
+    notes_total?: number;
+    /** Values read while the clock stood inside recorded time, waiting for a later collection. */
+    held?: boolean;
+    /** The configuration file's error, while collect goes on with the last valid configuration. */
+    config_error?: string;
 }
+
 
 export function helperStatus(): Promise<HelperStatus> {
     return runHelperJson<HelperStatus>("status");

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Identity fields: escaping as docs/store-format.md says, decoding of UTF-8 escapes, rejection
-// of invalid tokens, display names; and the index exports what the page uses.
+// of invalid tokens, display names.
 
 import { displayName, escapeField, identityKey, unescapeField } from "../../src/engine/identity.ts";
-import * as engine from "../../src/engine/index.ts";
 import { prng } from "./helpers.ts";
 
 describe("escaping", () => {
@@ -44,13 +43,6 @@ describe("names", () => {
         expect(identityKey({ source: "nft-counter", family: "inet", table: "my table", chain: "", seq: 1, name: "x y" }))
             .toBe("nft-counter inet my%20table - 1 x%20y");
     });
-});
-
-test("the index exports the engine's entry points", () => {
-    for (const name of ["readStoreTexts", "planRead", "parseTimeframe", "compileFilter", "totalsFor", "toColumns",
-                        "formatIpacsum", "applyCosts", "validateCostPlan", "buildReport", "renderText", "renderHtml",
-                        "renderCsv", "renderJson", "percentile95", "billingCycle"])
-        expect(typeof (engine as Record<string, unknown>)[name]).toBe("function");
 });
 
 test("random strings survive escaping, as one token without spaces or control characters", () => {

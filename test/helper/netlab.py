@@ -75,6 +75,7 @@ class Lab:
         self.sink: subprocess.Popen[bytes] | None = None
         self.sent_packets = 0
         self.sent_bytes = 0
+        self.last_returncode = 0
 
     # ---- setup and teardown ----
     def start(self) -> "Lab":
@@ -100,9 +101,12 @@ table inet ref {{
         self.sink = subprocess.Popen(["ip", "netns", "exec", self.b, PYTHON, "-c", SINK],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def make_link(self) -> None:
-        sh("ip", "link", "add", self.va, "netns", self.a, "type", "veth", "peer", "name", self.vb,
-           "netns", self.b)
+    def make_link(self, index_b: str | None = None) -> None:
+        """The veth pair; index_b: B's end gets this ifindex (a device created again under the
+        same name and index)."""
+        index = ["index", index_b] if index_b else []
+        sh("ip", "-n", self.b, "link", "add", self.vb, *index, "type", "veth", "peer", "name", self.va,
+           "netns", self.a)
         sh("ip", "-n", self.a, "addr", "add", "10.231.0.1/24", "dev", self.va)
         sh("ip", "-n", self.b, "addr", "add", "10.231.0.2/24", "dev", self.vb)
         sh("ip", "-n", self.a, "link", "set", self.va, "up")
@@ -183,8 +187,10 @@ table inet ref {{
         full.update(env or {})
         # the clock has one-second resolution: two collections never share a second
         time.sleep(1.05)
-        return run_helper("collect", "--store", self.store, "--config", self.config, "--json",
+        proc = run_helper("collect", "--store", self.store, "--config", self.config, "--json",
                           env=full, netns=self.b, check=check)
+        self.last_returncode = proc.returncode
+        return proc
 
 
 def stored_totals(store: str) -> dict[str, tuple[int, int]]:

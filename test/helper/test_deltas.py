@@ -6,7 +6,8 @@ from __future__ import annotations
 import unittest
 
 from test.helper import common  # noqa: F401  (import path)
-from cta.collect import compute
+from cta import deltas as deltasmod
+from cta.deltas import compute
 from cta.sources import Reading
 from cta.state import CounterState, State
 from cta.store import Identity
@@ -27,7 +28,7 @@ def state(**counters: tuple[int, int, str]) -> State:
 
 
 def deltas(readings: list[Reading], st: State, boot: str = BOOT) -> dict[str, tuple[int, int]]:
-    ds, _, _, _ = compute(readings, sorted({"nft-rule", "nft-counter", "iptables:ip", "iface"}), st, boot)
+    ds = compute(readings, sorted({"nft-rule", "nft-counter", "iptables:ip", "iface"}), st, boot).deltas
     return {d.ident.name: (d.bytes, d.packets) for d in ds}
 
 
@@ -42,17 +43,18 @@ class Deltas(unittest.TestCase):
         self.assertEqual(deltas([Reading(WWW, 1000, 10, "h")], st), {})
 
     def test_first_collection_is_a_baseline(self) -> None:
-        ds, baseline, resets, new = compute([Reading(WWW, 5000, 50, "h")], ["nft-rule"], State(), BOOT)
-        self.assertEqual((ds, baseline, resets), ([], 1, []))
-        self.assertEqual(new[WWW.key()].bytes, 5000)
+        c = compute([Reading(WWW, 5000, 50, "h")], ["nft-rule"], State(), BOOT)
+        self.assertEqual((c.deltas, c.baseline, c.resets, c.notes), ([], 1, [], []))
+        self.assertEqual(c.counters[WWW.key()].bytes, 5000)
 
     def test_source_not_collected_last_time_is_a_baseline(self) -> None:
         st = state(www=(1000, 10, "h"))
         st.collected = ["nft-rule"]
-        ds, baseline, _, _ = compute([Reading(WWW, 1100, 11, "h"), Reading(V4, 700, 7, "")],
-                                     ["nft-rule", "iptables:ip"], st, BOOT)
-        self.assertEqual([(d.ident.name, d.bytes) for d in ds], [("www", 100)])
-        self.assertEqual(baseline, 1)
+        c = compute([Reading(WWW, 1100, 11, "h"), Reading(V4, 700, 7, "")],
+                    ["nft-rule", "iptables:ip"], st, BOOT)
+        self.assertEqual([(d.ident.name, d.bytes) for d in c.deltas], [("www", 100)])
+        self.assertEqual(c.baseline, 1)
+        self.assertEqual(c.notes, [deltasmod.Note("source:iptables:ip", deltasmod.RESUMED)])
 
     def test_new_counter_counts_its_whole_value(self) -> None:
         st = state(www=(1000, 10, "h"))
@@ -84,6 +86,109 @@ class Deltas(unittest.TestCase):
     def test_values_above_2_63(self) -> None:
         st = state(mail=(2 ** 63 + 5, 1, "1/3"))
         self.assertEqual(deltas([Reading(MAIL, 2 ** 64 - 1, 2, "1/3")], st), {"mail": (2 ** 63 - 6, 1)})
+
+
+
+LEG = "iptables-legacy ip filter INPUT {} x"
+NFT_SOURCES = ["nft-rule", "nft-counter", "iptables:ip", "iptables-legacy:ip", "iface"]
+
+
+def twin(source: str, seq: int, name: str = "x") -> Identity:
+    return Identity(source, "ip" if source.startswith("iptables") else "inet", "filter", "INPUT", seq, name)
+
+
+def prior(*counters: tuple[Identity, int, str]) -> State:
+    st = State(last_end=1000, collected=NFT_SOURCES)
+    for ident, value, handle in counters:
+        st.counters[ident.key()] = CounterState(value, value, handle, BOOT)
+    return st
+
+
+def run(st: State, *readings: tuple[Identity, int, str], **kw: object) -> deltasmod.Computation:
+    return compute([Reading(i, v, v, h) for i, v, h in readings], NFT_SOURCES, st, BOOT, **kw)  # type: ignore[arg-type]
+
+
+def counted(c: deltasmod.Computation) -> dict[str, int]:
+    return {d.key: d.bytes for d in c.deltas}
+
+
+class Churn(unittest.TestCase):
+    """Issue #11: rules added, removed and reloaded around a counter never inflate it."""
+
+    def test_twin_removed_and_added_again_with_handles(self) -> None:
+        # two rules commented "x"; the first is deleted and added back at the end: the survivor
+        # keeps its handle and moves to seq 1, the new rule has a new handle and starts at zero
+        for source in ("nft-rule", "iptables"):
+            st = prior((twin(source, 1), 5000, "1/1/10"), (twin(source, 2), 8000, "1/1/11"))
+            c = run(st, (twin(source, 1), 8300, "1/1/11"), (twin(source, 2), 40, "1/1/12"))
+            self.assertEqual(counted(c), {twin(source, 1).key(): 300, twin(source, 2).key(): 40}, source)
+            self.assertEqual([n.reason for n in c.notes], [deltasmod.GONE], source)
+
+    def test_legacy_twins_that_changed_are_a_new_baseline(self) -> None:
+        a, b = twin("iptables-legacy", 1), twin("iptables-legacy", 2)
+        st = prior((a, 5000, ""), (b, 8000, ""))
+        # the survivor (8000 -> 8300) now stands first; the re-added rule (40) second
+        c = run(st, (a, 8300, ""), (b, 40, ""))
+        self.assertEqual(counted(c), {})
+        self.assertEqual(sorted(n.counter for n in c.notes), [a.key(), b.key()])
+        self.assertTrue(all(n.reason == deltasmod.TWINS_CHANGED for n in c.notes))
+        # one of them removed: which one is unknown
+        self.assertEqual(counted(run(st, (a, 8300, ""))), {})
+        # unchanged twins are counted as usual
+        self.assertEqual(counted(run(st, (a, 5100, ""), (b, 8200, ""))), {a.key(): 100, b.key(): 200})
+
+    def test_a_rule_without_comment_changes_nothing(self) -> None:
+        # identities come from comments and handles, never from positions
+        www = twin("iptables", 1, "www")
+        st = prior((www, 1000, "1/1/7"))
+        self.assertEqual(counted(run(st, (www, 1500, "1/1/7"))), {www.key(): 500})
+
+    def test_a_rule_seen_unidentified_is_a_baseline_once_identified(self) -> None:
+        www = twin("iptables", 1, "www")
+        st = prior()
+        c = compute([], NFT_SOURCES, st, BOOT, unidentified=["1/1/7"], since=1000)
+        self.assertEqual(c.unidentified, {"1/1/7": 1000})
+        st.unidentified, st.unidentified_boot = c.unidentified, BOOT
+        c = compute([], NFT_SOURCES, st, BOOT, unidentified=["1/1/7"], since=1300)
+        self.assertEqual(c.unidentified, {"1/1/7": 1000})          # since its first sight
+        st.unidentified = c.unidentified
+        c = run(st, (www, 5000, "1/1/7"))
+        self.assertEqual(counted(c), {})
+        self.assertEqual(c.notes, [deltasmod.Note(www.key(), deltasmod.NOT_IDENTIFIED_BEFORE, 1000)])
+        self.assertEqual(c.unidentified, {})
+        # after a reboot the same handle is another rule: new, all of it counted
+        c = compute([Reading(www, 70, 1, "1/1/7")], NFT_SOURCES, st, "b2")
+        self.assertEqual(counted(c), {www.key(): 70})
+
+    def test_counters_that_the_configuration_newly_selects_are_a_baseline(self) -> None:
+        www = twin("nft-rule", 1, "www")
+        st = prior()
+        st.selection = {"nft-rule": "filter"}
+        c = run(st, (www, 10 ** 9, "2/1/3"), selection={"nft-rule": ""})
+        self.assertEqual((counted(c), [n.reason for n in c.notes]), ({}, [deltasmod.NEWLY_SELECTED]))
+        # with the same selection a new handle is a new kernel object: all of it is new
+        c = run(st, (www, 700, "2/1/3"), selection={"nft-rule": "filter"})
+        self.assertEqual(counted(c), {www.key(): 700})
+
+    def test_after_an_upgrade_only_confirmed_differences_count(self) -> None:
+        eth = Identity("iface", "link", "", "rx", 1, "eth0")
+        st = prior((eth, 1000, "2"), (WWW, 50, "1/1/1"))
+        st.upgraded = True
+        c = run(st, (eth, 1300, "2:4711"), (WWW, 20, "1/1/9"))
+        self.assertEqual(counted(c), {eth.key(): 300})
+        self.assertEqual([n.reason for n in c.notes], [deltasmod.UPGRADED])
+
+    def test_an_interfaces_rx_and_tx_share_its_handle_but_not_their_values(self) -> None:
+        rx = Identity("iface", "link", "", "rx", 1, "eth0")
+        tx = Identity("iface", "link", "", "tx", 1, "eth0")
+        st = prior((rx, 1000, "2:77"), (tx, 50, "2:77"))
+        self.assertEqual(counted(run(st, (rx, 1100, "2:77"), (tx, 70, "2:77"))), {rx.key(): 100, tx.key(): 20})
+
+    def test_reset_in_place_counts_the_new_value_and_says_what_was_lost(self) -> None:
+        st = prior((MAIL, 9000, "1/3"))
+        c = run(st, (MAIL, 100, "1/3"))
+        self.assertEqual(counted(c), {MAIL.key(): 100})
+        self.assertEqual(c.notes, [deltasmod.Note(MAIL.key(), deltasmod.RESET)])
 
 
 if __name__ == "__main__":

@@ -135,32 +135,71 @@ class IptablesSave(unittest.TestCase):
         self.assertEqual(values(parse_iptables_save(data("ip6tables-nft-save.txt"), "iptables", "ip6", [])),
                          {Identity("iptables", "ip6", "filter", "INPUT", 1, "www"): (0, 0)})
 
-    def test_nft_backend_rules_get_kernel_handles(self) -> None:
-        chains = parse_nft_json(data("nft-iptables-nft.json"), None, None).chains
-        got = {r.ident.name if r.ident.seq == 1 else f"{r.ident.name}#{r.ident.seq}": r.handle for r in
-               parse_iptables_save(data("iptables-nft-save.txt"), "iptables", "ip", [], chains)}
+    def test_nft_backend_rules_from_nfts_listing(self) -> None:
+        # handles and values from nft's listing; comments learnt from iptables-nft-save by position
+        rs = parse_nft_json(data("nft-iptables-nft.json"), None, None)
+        comments = sources.save_comments(data("iptables-nft-save.txt"), "ip", rs.chains)
+        got = sources.iptables_nft_rules(rs, "ip", [], comments)
         doc = json.loads(data("nft-iptables-nft.json"))
         table = next(i["table"]["handle"] for i in doc["nftables"] if "table" in i)
         chain = {i["chain"]["name"]: i["chain"]["handle"] for i in doc["nftables"] if "chain" in i}
-        rules = [i["rule"]["handle"] for i in doc["nftables"] if "rule" in i and i["rule"]["chain"] == "INPUT"]
-        self.assertEqual(got["www"], f"{table}/{chain['INPUT']}/{rules[0]}")
-        self.assertEqual(got['dns "quoted" and spaces'], f"{table}/{chain['INPUT']}/{rules[2]}")
-        self.assertTrue(got["<img src=x onerror=alert(1)>"].startswith(f"{table}/{chain['ACCT']}/"))
-        self.assertEqual(got["mangled"], "")          # that table was not in the recorded nft output
+        rules = [i["rule"] for i in doc["nftables"] if "rule" in i and i["rule"]["chain"] == "INPUT"]
+        by_name = {(r.ident.name, r.ident.seq): r for r in got.readings}
+        www = by_name[("www", 1)]
+        counter = next(e["counter"] for e in rules[0]["expr"] if "counter" in e)
+        self.assertEqual((www.handle, www.bytes, www.packets),
+                         (f"{table}/{chain['INPUT']}/{rules[0]['handle']}", counter["bytes"], counter["packets"]))
+        self.assertEqual(by_name[('dns "quoted" and spaces', 1)].handle, f"{table}/{chain['INPUT']}/{rules[2]['handle']}")
+        self.assertTrue(by_name[("<img src=x onerror=alert(1)>", 1)].handle.startswith(f"{table}/{chain['ACCT']}/"))
+        self.assertNotIn(("mangled", 1), by_name)     # that table was not in the recorded nft output
+        self.assertEqual(got.unidentified, [])
+        # without the comments, every rule of iptables-nft is unidentified, and none is read
+        none = sources.iptables_nft_rules(rs, "ip", [], {})
+        self.assertEqual((none.readings, sorted(none.unidentified)), ([], sorted(got.identified)))
 
     def test_native_nft_rules_are_not_counted_twice(self) -> None:
         # iptables-nft-save translates a native nft rule of an ip table too: it stays nft-rule's
         rs = parse_nft_json(data("mixed-nft.json"), [], [])
         self.assertEqual(values(rs.rules), {Identity("nft-rule", "ip", "filter", "INPUT", 1, "native"): (200, 2)})
-        got = values(parse_iptables_save(data("mixed-iptables-nft-save.txt"), "iptables", "ip", [], rs.chains))
+        comments = sources.save_comments(data("mixed-iptables-nft-save.txt"), "ip", rs.chains)
+        got = values(sources.iptables_nft_rules(rs, "ip", [], comments).readings)
         self.assertEqual(got, {Identity("iptables", "ip", "filter", "INPUT", 1, "ipt dns"): (400, 4),
                                Identity("iptables", "ip", "filter", "INPUT", 1, "ipt after"): (100, 1)})
-        # without nft's view nothing tells them apart: all three
-        self.assertEqual(len(parse_iptables_save(data("mixed-iptables-nft-save.txt"), "iptables", "ip", [])), 3)
+
+    def test_chains_that_do_not_line_up_teach_nothing(self) -> None:
+        rs = parse_nft_json(data("mixed-nft.json"), [], [])
+        text = data("mixed-iptables-nft-save.txt").replace("COMMIT", "[0:0] -A INPUT -m comment --comment late\nCOMMIT")
+        self.assertEqual(sources.save_comments(text, "ip", rs.chains), {})
 
     def test_chain_limit(self) -> None:
         got = parse_iptables_save(data("iptables-nft-save.txt"), "iptables", "ip", ["ACCT"])
         self.assertEqual([r.ident.chain for r in got], ["ACCT"])
+
+
+class HostileComments(unittest.TestCase):
+    """Issue #11 item 3: a comment is one token whatever it holds."""
+
+    def test_line_breaks_and_quotes_stay_inside_the_comment(self) -> None:
+        crafted = "z\f[7:123456789] -A INPUT -m comment --comment injected\f"
+        comments = [crafted, "it's", "a\nb", "u\u2028v", "x\x1cy\x1dz\x1e\x85\vw", 'q"uo\\te', ""]
+        # as iptables-save prints them: quoted, with ", \ and ' escaped by a backslash
+        lines = ["*filter", ":INPUT ACCEPT [0:0]"]
+        for i, c in enumerate(comments):
+            quoted = "".join("\\" + ch if ch in "\"\\'" else ch for ch in c)
+            lines.append(f'[{i}:{i * 10}] -A INPUT -m comment --comment "{quoted}"')
+        lines.append("[9:90] -A INPUT")
+        lines.append("COMMIT")
+        got = parse_iptables_save("\n".join(lines) + "\n", "iptables-legacy", "ip", [])
+        self.assertEqual([(r.ident.name, r.bytes) for r in got], [(c, i * 10) for i, c in enumerate(comments)])
+
+    def test_unterminated_quote_is_not_a_rule(self) -> None:
+        text = '*filter\n[1:10] -A INPUT -m comment --comment "open\n[2:20] -A INPUT -m comment --comment ok\n'
+        got = parse_iptables_save(text, "iptables-legacy", "ip", [])
+        self.assertEqual([(r.ident.name, r.bytes) for r in got], [("ok", 20)])
+
+    def test_comment_words_inside_another_argument_are_not_a_comment(self) -> None:
+        text = '*filter\n[1:10] -A INPUT -j LOG --log-prefix "-m comment --comment fake"\n'
+        self.assertEqual(parse_iptables_save(text, "iptables-legacy", "ip", []), [])
 
 
 class Escaping(unittest.TestCase):

@@ -26,7 +26,8 @@ PAGE_DIR = Path("/usr/share/cockpit/traffic-accounting")
 HELPER_DIR = Path(f"/usr/libexec/{PACKAGE}")
 HELPER = HELPER_DIR / "cta-helper"
 DEFAULTS_DIR = Path(f"/usr/share/{PACKAGE}")
-METAINFO = Path(f"/usr/share/metainfo/{PACKAGE}.metainfo.xml")
+APPSTREAM_ID = "org.cockpit_project.traffic_accounting"
+METAINFO = Path(f"/usr/share/metainfo/{APPSTREAM_ID}.metainfo.xml")
 STORE = Path(f"/var/lib/{PACKAGE}")
 CONFIG_DIR = Path(f"/etc/{PACKAGE}")
 CONFIG = CONFIG_DIR / "config.json"
@@ -67,6 +68,11 @@ def run(argv: list[str], check: bool = True, cwd: Path | None = None, umask: int
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
         raise CommandFailed(f"{' '.join(argv)} exited {proc.returncode}:\n{tail}")
     return proc
+
+
+def cockpit_required() -> str:
+    """The Cockpit version manifest.json requires, which the packages depend on."""
+    return str(json.loads((REPO / "manifest.json").read_text())["requires"]["cockpit"])
 
 
 def sha256(path: Path) -> str:
@@ -133,6 +139,16 @@ def _next_deb(work: Path, tarball: Path) -> Path:
     changelog.write_text(entry + old)
     run(["dpkg-buildpackage", "-us", "-uc", "-b"], cwd=src)
     return top / f"{PACKAGE}_{version()}-2_all.deb"
+
+
+def rebuild(target: str, name: str, *make_args: str) -> Path:
+    """`make deb` or `make rpm` again from the same tarball (not remade) into a new directory."""
+    b = build()
+    out = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=b.work))
+    proc = run(["make", "-C", str(REPO), "--no-print-directory", target, "-o", str(b.tarball),
+                f"TARFILE={b.tarball}", f"PKG_OUTPUT={out}", *make_args])
+    (out / "build.log").write_text(proc.stdout + proc.stderr)
+    return out
 
 
 @atexit.register

@@ -48,16 +48,16 @@ def tearDownModule() -> None:
         raise AssertionError(f"the machine was not left as it was: before {_before}, after {after}")
 
 
-def units_or_skip(case: unittest.TestCase) -> None:
+def require_units(case: unittest.TestCase) -> None:
+    """A unit missing from the source is a broken package, never a reason to skip."""
     missing = [u for u in UNITS if u not in common.build().source_units]
     if missing:
-        case.skipTest(f"helper/systemd/{missing[0]} is not in the source yet "
-                      f"(missing: {', '.join(missing)}), so the package has no units")
+        case.fail(f"the source tarball lacks helper/systemd/{', '.join(missing)}")
 
 
-def helper_or_skip(case: unittest.TestCase) -> None:
+def require_helper(case: unittest.TestCase) -> None:
     if not common.build().source_helper:
-        case.skipTest("helper/cta-helper is not in the source yet")
+        case.fail("the source tarball lacks helper/cta-helper")
 
 
 def tree(path: Path) -> dict[str, str]:
@@ -153,7 +153,7 @@ class FreshInstall(unittest.TestCase):
         self.assertTrue(common.lists_page(packages), packages)
 
     def test_helper_files_and_modes(self) -> None:
-        helper_or_skip(self)
+        require_helper(self)
         self.assertEqual(stat.S_IMODE(HELPER.stat().st_mode), 0o755)
         modules = sorted((HELPER_DIR / "cta").glob("*.py"))
         self.assertIn(HELPER_DIR / "cta" / "cli.py", modules)
@@ -180,7 +180,7 @@ class FreshInstall(unittest.TestCase):
         self.assertNotIn(str(CONFIG), conffiles)
 
     def test_metainfo_installed_and_valid(self) -> None:
-        self.assertEqual(METAINFO.read_bytes(), tarball_member(f"packaging/{PACKAGE}.metainfo.xml"))
+        self.assertEqual(METAINFO.read_bytes(), tarball_member(f"packaging/{common.APPSTREAM_ID}.metainfo.xml"))
         p = run(["appstreamcli", "validate", "--no-net", str(METAINFO)], check=False)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
@@ -200,13 +200,12 @@ class FreshInstall(unittest.TestCase):
                     continue
                 target = Path(line.split(":", 1)[1])
                 with self.subTest(unit=unit, documentation=str(target)):
-                    if f"docs/{target.name}" not in sources:
-                        self.skipTest(f"docs/{target.name}, named by Documentation= in {unit}, "
-                                      "is not in the source yet")
+                    self.assertIn(f"docs/{target.name}", sources,
+                                  f"Documentation= in {unit} names a document the source lacks")
                     self.assertTrue(target.is_file())
 
     def test_units_installed_and_verify_clean(self) -> None:
-        units_or_skip(self)
+        require_units(self)
         paths = [str(UNIT_DIR / u) for u in UNITS]
         for path in paths:
             self.assertTrue(Path(path).is_file(), path)
@@ -215,7 +214,7 @@ class FreshInstall(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout)
 
     def test_timers_enabled_services_not(self) -> None:
-        units_or_skip(self)
+        require_units(self)
         for timer in TIMERS:
             link = WANTS / timer
             with self.subTest(timer=timer):
@@ -227,7 +226,7 @@ class FreshInstall(unittest.TestCase):
             self.assertEqual(list(Path("/etc/systemd/system").rglob(service)), [])
 
     def test_installed_helper_collects_into_installed_store(self) -> None:
-        helper_or_skip(self)
+        require_helper(self)
         summary = collect_twice()
         self.assertTrue(summary["written"], summary)
         self.assertGreaterEqual(int(str(summary["changed"])), 1, summary)
@@ -309,7 +308,7 @@ class Lifecycle(unittest.TestCase):
         self.assertEqual([p for p in DSH_STATE.rglob("*") if PACKAGE in p.name], [])
 
     def test_reinstall_after_remove_enables_the_timers_again(self) -> None:
-        units_or_skip(self)
+        require_units(self)
         run(["dpkg", "--remove", PACKAGE])
         common.install(common.build().deb)
         for timer in TIMERS:
@@ -322,7 +321,7 @@ class WithSystemdRunning(unittest.TestCase):
     (Stand-ins record the calls; no real systemd is there to start anything.)"""
 
     def setUp(self) -> None:
-        units_or_skip(self)
+        require_units(self)
         common.purge()
         self.systemd = common.FakeSystemd()
 

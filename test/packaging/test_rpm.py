@@ -29,7 +29,7 @@ def expected_files() -> set[str]:
         f"/etc/{PACKAGE}", f"/etc/{PACKAGE}/config.json",
         f"/usr/share/{PACKAGE}", f"/usr/share/{PACKAGE}/config.json",
         "/usr/share/cockpit/traffic-accounting",
-        f"/usr/share/metainfo/{PACKAGE}.metainfo.xml",
+        f"/usr/share/metainfo/{common.APPSTREAM_ID}.metainfo.xml",
         f"/usr/lib/systemd/system-preset/80-{PACKAGE}.preset",
         f"/var/lib/{PACKAGE}",
     }
@@ -81,8 +81,7 @@ class Rpm(unittest.TestCase):
 
     def test_units(self) -> None:
         missing = [u for u in UNITS if u not in common.build().source_units]
-        if missing:
-            self.skipTest(f"helper/systemd/{missing[0]} is not in the source yet, so the rpm has no units")
+        self.assertEqual(missing, [], "the source tarball lacks these units")
         listed = run(["rpm", "-qlp", str(common.build().rpm)]).stdout.split()
         for unit in UNITS:
             self.assertIn(f"{UNIT_DIR}/{unit}", listed)
@@ -109,10 +108,23 @@ class Rpm(unittest.TestCase):
 
     def test_dependencies(self) -> None:
         requires = run(["rpm", "-qp", "--requires", str(common.build().rpm)]).stdout.splitlines()
-        self.assertIn("cockpit-bridge", requires)
-        self.assertIn("python3", requires)
+        self.assertIn(f"cockpit-bridge >= {common.cockpit_required()}", requires)
+        self.assertIn("python3 >= 3.9", requires)
         recommends = run(["rpm", "-qp", "--recommends", str(common.build().rpm)]).stdout.split()
         self.assertEqual(recommends, ["nftables"])
+
+    def test_reproducible(self) -> None:
+        again = common.rebuild("rpm", "rpm-again")
+        self.assertEqual(common.sha256(next(again.glob("*.rpm"))), common.sha256(common.build().rpm))
+
+    def test_without_vendor_preset_and_check_validates_the_metainfo(self) -> None:
+        out = common.rebuild("rpm", "rpm-without-preset", "RPMBUILD_OPTS=--without vendor_preset")
+        listed = run(["rpm", "-qlp", str(next(out.glob("*.rpm")))]).stdout.split()
+        self.assertEqual([f for f in listed if "preset" in f], [])
+        self.assertIn(f"/usr/lib/systemd/system/{PACKAGE}-collect.timer", listed)
+        log = (out / "build.log").read_text()
+        self.assertRegex(log, r"appstreamcli validate --no-net \S+/org\.cockpit_project\.traffic_accounting\.metainfo\.xml")
+        self.assertIn("Validation was successful", log)
 
     def test_preset_enables_the_timers(self) -> None:
         preset = payload()[f"./usr/lib/systemd/system-preset/80-{PACKAGE}.preset"].decode()
