@@ -66,7 +66,8 @@ class SharedFixtures(unittest.TestCase):
 
 
 class CommandLine(unittest.TestCase):
-    """Every bad file: exit 3 and one line naming the key, for every command (issue 11, item 8)."""
+    """Every bad file: exit 3 and one line naming the key (issue 11, item 8); collect counts on
+    with the last valid configuration and status reports the error (helper/cta/lastconfig.py)."""
 
     def test_each_rejected_case_exits_3_with_one_line(self) -> None:
         with tempfile.TemporaryDirectory() as d:
@@ -80,15 +81,29 @@ class CommandLine(unittest.TestCase):
             for case in picked:
                 with open(config, "w", encoding="utf-8") as f:
                     f.write(str(case["text"]))
-                for command in ("status", "rotate", "collect", "files"):
+                want = f"config.json: {case['error']}"
+
+                def said(line: str, want: str = want) -> bool:
+                    return want in line
+                for command in ("rotate", "files", "compact"):
                     with self.subTest(case=case["name"], command=command):
-                        p = run_helper(command, "--store", store, "--config", config, check=False)
+                        extra = ("--from", "0", "--to", "1") if command == "compact" else ()
+                        p = run_helper(command, "--store", store, "--config", config, *extra, check=False)
                         self.assertEqual(p.returncode, 3, p.stderr)
                         lines = p.stderr.splitlines()
                         self.assertEqual(len(lines), 1, p.stderr)
-                        self.assertIn(f"config.json: {case['error']}", lines[0])
-                        self.assertNotIn("Traceback", p.stderr)
-
+                        self.assertTrue(said(lines[0]) and lines[0].startswith("cta-helper: config.json: "), lines[0])
+                # collect goes on with the last valid configuration and says why it exits 3
+                with self.subTest(case=case["name"], command="collect"):
+                    p = run_helper("collect", "--store", store, "--config", config, check=False)
+                    self.assertEqual(p.returncode, 3, p.stderr)
+                    self.assertTrue(any(said(line) for line in p.stderr.splitlines()), p.stderr)
+                    self.assertNotIn("Traceback", p.stderr)
+                # status reports it, in one line, for the page
+                with self.subTest(case=case["name"], command="status"):
+                    p = run_helper("status", "--store", store, "--config", config, check=False)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    self.assertTrue(any(said(line) for line in p.stdout.splitlines()), p.stdout)
 
 if __name__ == "__main__":
     unittest.main()
