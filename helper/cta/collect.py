@@ -155,9 +155,9 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     res.closing = closing.close_finished(root, (lt.tm_year, lt.tm_mon, lt.tm_mday), ("detail",),
                                          CLOSE_PER_RUN)
     # --- quotas and alerts (helper/cta/quota.py): usage in each quota's cycle, alert_command at
-    # 80 % and 100 %, and the metric lines for the textfile; only for a recorded interval
-    # (a held one comes with a later run); never stops the collection
-    quota_lines = quota.after_collect(root, cfg, place.start, now, res.deltas) if place.start is not None else ""
+    # 80 % and 100 %, and the metric lines for the textfile; not for values held back by the
+    # clock (they come with a later run); never stops the collection
+    quota_lines = "" if res.held else quota.after_collect(root, cfg, place.start, now, res.deltas)
     # ---
     if cfg.prometheus_textfile:
         prometheus.write(cfg.prometheus_textfile,
