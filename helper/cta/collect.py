@@ -108,10 +108,14 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     up = clock.uptime()
     readings = [r for res in results for r in res.readings]
     collected = sorted({k for res in results for k in res.collected})
-    previous = st.last_end if st.last_run is None else int(st.last_run[0])
-    comp = compute(readings, collected, st, boot, selection(cfg),
-                   [h for res in results for h in res.unidentified], previous or now)
     place = clock.place(st, now, up, boot)
+    # the interval what this run did not count belongs to: the one it writes (after a step
+    # forward, the time that really passed, not all the time the clock skipped), else the time
+    # since the previous run
+    previous = st.last_end if st.last_run is None else int(st.last_run[0])
+    noted_from = previous if place.start is None else place.start
+    comp = compute(readings, collected, st, boot, selection(cfg),
+                   [h for res in results for h in res.unidentified], noted_from or now)
     res = CollectResult(place.start, now, sources=results)
     res.baseline, res.resets, res.notes, res.step = comp.baseline, comp.resets, comp.notes, place.step
     if st.last_end is None:
@@ -121,12 +125,13 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
         _hold(st, comp.deltas, now, res)
     else:
         res.deltas = _with_pending(comp.deltas, st.pending)
-    _write_notes(root, previous, now, res)
+        res.notes = [Note(c, r, t) for c, r, t in st.pending_notes] + res.notes
+    _write_notes(root, noted_from, now, res)
     testseam.point("noted")
     target = storefs.file_for("detail", now)
     size = _append_block(root, st, target.rel, place.start, now, res) if res.deltas else 0
     if place.start is not None:
-        st.pending = {}
+        st.pending, st.pending_notes = {}, []
         clock.occupy(st, place.start, now)
         st.last_end = now
     _update_prometheus(st, comp, now)
@@ -174,6 +179,9 @@ def _hold(st: statemod.State, deltas: list[Delta], now: int, res: CollectResult)
     for d in deltas:
         b, p = st.pending.get(d.key, (0, 0))
         st.pending[d.key] = (b + d.bytes, p + d.packets)
+    # what is not counted is noted with the interval the held values are written in
+    st.pending_notes.extend([n.counter, n.reason, n.since] for n in res.notes)
+    res.notes = []
     assert st.last_end is not None
     if res.step == 0 and 0 <= st.last_end - now <= 1:
         res.message = "a second collection within the same second: its values are kept for the next one"
@@ -241,15 +249,15 @@ def _write_notes(root: str, start: int | None, end: int, res: CollectResult) -> 
     by_reason: dict[tuple[str, int | None], list[str]] = {}
     for n in res.notes:
         by_reason.setdefault((n.reason, n.since), []).append(n.counter)
-    made = [notesmod.make(start if since is None else since, end, reason, counters)
+    made = [notesmod.make(start, start if since is None else since, end, reason, counters)
             for (reason, since), counters in by_reason.items()]
     unidentified = sum(len(s.unidentified) for s in res.sources)
     if unidentified:
-        made.append(notesmod.make(start, end, f"{unidentified} iptables-nft rules could not be identified "
+        made.append(notesmod.make(start, start, end, f"{unidentified} iptables-nft rules could not be identified "
                                   "(rules changed during every reading): not counted yet", []))
     if res.step:
-        made.append(notesmod.make(start, end, f"the wall clock stepped {'forward' if res.step > 0 else 'back'} "
+        made.append(notesmod.make(start, start, end, f"the wall clock stepped {'forward' if res.step > 0 else 'back'} "
                                   f"by {abs(res.step)} s between two collections", []))
     if res.held:
-        made.append(notesmod.make(start, end, res.message, []))
+        made.append(notesmod.make(start, start, end, res.message, []))
     notesmod.add(root, made)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from .sources import Reading, source_key
+from .reading import Reading, source_key
 from .state import CounterState, State
 from .store import Identity
 

@@ -4,7 +4,8 @@
 One note per collection and reason: the interval [start, end), the reason, and the counters it
 names (identity keys; `source:KEY` stands for every counter of a source, "" for none in
 particular, as for a clock step). A run that is repeated after a crash replaces its own notes
-(same start and reason) instead of adding them twice. The newest KEEP notes are kept.
+(same start of its own interval, `run`, and reason) instead of adding them twice. The newest
+KEEP notes are kept.
 """
 
 from __future__ import annotations
@@ -43,8 +44,12 @@ def load(root: str) -> dict[str, Any]:
                            "was started again: earlier notes are lost", "counters": [], "count": 0}]}
 
 
-def make(start: int | None, end: int, reason: str, counters: list[str]) -> dict[str, Any]:
-    return {"start": start, "end": end, "reason": reason, "counters": counters[:LISTED],
+def make(run: int | None, start: int | None, end: int, reason: str, counters: list[str]) -> dict[str, Any]:
+    """run: the start of the collection's own interval, which a repeated run has too (start may
+    reach back further, to when what was not counted began)."""
+    if start is not None and start >= end:
+        start = None                       # the clock stepped back: since the previous collection
+    return {"run": run, "start": start, "end": end, "reason": reason, "counters": counters[:LISTED],
             "count": len(counters)}
 
 
@@ -52,8 +57,8 @@ def add(root: str, new: list[dict[str, Any]]) -> None:
     if not new:
         return
     doc = load(root)
-    replaced = {(n["start"], n["reason"]) for n in new}
-    kept = [n for n in doc["notes"] if (n.get("start"), n.get("reason")) not in replaced]
+    replaced = {(n["run"], n["reason"]) for n in new}
+    kept = [n for n in doc["notes"] if (n.get("run", n.get("start")), n.get("reason")) not in replaced]
     kept.extend(new)
     dropped = max(0, len(kept) - KEEP)
     doc = {"version": 1, "notes": kept[dropped:], "dropped": int(doc.get("dropped", 0)) + dropped}

@@ -51,6 +51,8 @@ class State:
         self.last_run: tuple[float, float, str] | None = None
         # deltas read while the clock stood inside recorded time, written with the next interval
         self.pending: dict[str, tuple[int, int]] = {}
+        # and what those runs did not count: [counter, reason, since], noted with that interval
+        self.pending_notes: list[list[Any]] = []
         # iptables-nft: comments by kernel handle (None: no comment), and handles seen but not
         # identified yet with the start of the interval they were first seen in; for one boot
         self.iptables_nft: dict[str, str | None] = {}
@@ -100,6 +102,7 @@ def load(root: str) -> State:
             st.last_run = (float(lr[0]), float(lr[1]), str(lr[2]))
         for k, v in raw.get("pending", {}).items():
             st.pending[k] = (int(v[0]), int(v[1]))
+        st.pending_notes = [[str(c), str(r), None if t is None else int(t)] for c, r, t in raw.get("pending_notes", [])]
         d = raw.get("detail")
         if d:
             st.detail = DetailCache(d["rel"], d["file_id"], int(d["size"]), {k: int(i) for k, i in d["ids"].items()})
@@ -124,6 +127,7 @@ def dump(st: State) -> bytes:
         "busy": st.busy,
         "last_run": None if st.last_run is None else list(st.last_run),
         "pending": {k: list(v) for k, v in st.pending.items()},
+        "pending_notes": st.pending_notes,
         "detail": None if st.detail is None else {
             "rel": st.detail.rel, "file_id": st.detail.file_id, "size": st.detail.size, "ids": st.detail.ids},
     }

@@ -8,7 +8,7 @@ import unittest
 from test.helper import common  # noqa: F401  (import path)
 from cta import deltas as deltasmod
 from cta.deltas import compute
-from cta.sources import Reading
+from cta.reading import Reading
 from cta.state import CounterState, State
 from cta.store import Identity
 

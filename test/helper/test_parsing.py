@@ -8,8 +8,10 @@ import os
 import unittest
 
 from test.helper.common import DATA
-from cta import sources
-from cta.sources import Reading, parse_iptables_save, parse_nft_json
+from cta import iptables, nftjson
+from cta.iptables import parse_iptables_save
+from cta.nftjson import parse_nft_json
+from cta.reading import Reading
 from cta.store import Identity, escape, unescape
 
 U64 = 2 ** 64
@@ -44,13 +46,13 @@ class NftJson(unittest.TestCase):
         self.assertNotEqual(handles["fwd"], handles["www"])
 
     def test_negative_values_are_corrected(self) -> None:
-        self.assertEqual(sources.u64(-1), U64 - 1)
-        self.assertEqual(sources.u64(-(2 ** 63)), 2 ** 63)
-        self.assertEqual(sources.u64(2 ** 53 + 1), 2 ** 53 + 1)
+        self.assertEqual(nftjson.u64(-1), U64 - 1)
+        self.assertEqual(nftjson.u64(-(2 ** 63)), 2 ** 63)
+        self.assertEqual(nftjson.u64(2 ** 53 + 1), 2 ** 53 + 1)
         with self.assertRaises(ValueError):
-            sources.u64(U64)
+            nftjson.u64(U64)
         with self.assertRaises(ValueError):
-            sources.u64(1.5)
+            nftjson.u64(1.5)
 
     def test_values_are_parsed_as_exact_integers(self) -> None:
         text = json.dumps({"nftables": [
@@ -102,16 +104,16 @@ class Offload(unittest.TestCase):
 """
 
     def test_flags_from_text(self) -> None:
-        flags = sources.flowtable_flags_from_text(self.TEXT)
+        flags = nftjson.flowtable_flags_from_text(self.TEXT)
         self.assertEqual(flags, {("inet", "fw", "f1"): set(), ("inet", "fw", "f2"): {"offload", "counter"},
                                  ("inet", "fw", "f3"): {"counter"}})
         fts = [{"family": "inet", "table": "fw", "name": n} for n in ("f1", "f2", "f3")]
-        warnings = sources.offload_warnings(fts, flags)
+        warnings = nftjson.offload_warnings(fts, flags)
         self.assertEqual(sorted((w.flowtable, "hardware" in w.message) for w in warnings),
                          [("f1", False), ("f2", True)])
 
     def test_flags_in_json_win(self) -> None:
-        w = sources.offload_warnings([{"family": "ip", "table": "t", "name": "f", "flags": ["counter"]}], {})
+        w = nftjson.offload_warnings([{"family": "ip", "table": "t", "name": "f", "flags": ["counter"]}], {})
         self.assertEqual(w, [])
 
 
@@ -138,8 +140,8 @@ class IptablesSave(unittest.TestCase):
     def test_nft_backend_rules_from_nfts_listing(self) -> None:
         # handles and values from nft's listing; comments learnt from iptables-nft-save by position
         rs = parse_nft_json(data("nft-iptables-nft.json"), None, None)
-        comments = sources.save_comments(data("iptables-nft-save.txt"), "ip", rs.chains)
-        got = sources.iptables_nft_rules(rs, "ip", [], comments)
+        comments = iptables.save_comments(data("iptables-nft-save.txt"), "ip", rs.chains)
+        got = iptables.iptables_nft_rules(rs, "ip", [], comments)
         doc = json.loads(data("nft-iptables-nft.json"))
         table = next(i["table"]["handle"] for i in doc["nftables"] if "table" in i)
         chain = {i["chain"]["name"]: i["chain"]["handle"] for i in doc["nftables"] if "chain" in i}
@@ -154,22 +156,22 @@ class IptablesSave(unittest.TestCase):
         self.assertNotIn(("mangled", 1), by_name)     # that table was not in the recorded nft output
         self.assertEqual(got.unidentified, [])
         # without the comments, every rule of iptables-nft is unidentified, and none is read
-        none = sources.iptables_nft_rules(rs, "ip", [], {})
+        none = iptables.iptables_nft_rules(rs, "ip", [], {})
         self.assertEqual((none.readings, sorted(none.unidentified)), ([], sorted(got.identified)))
 
     def test_native_nft_rules_are_not_counted_twice(self) -> None:
         # iptables-nft-save translates a native nft rule of an ip table too: it stays nft-rule's
         rs = parse_nft_json(data("mixed-nft.json"), [], [])
         self.assertEqual(values(rs.rules), {Identity("nft-rule", "ip", "filter", "INPUT", 1, "native"): (200, 2)})
-        comments = sources.save_comments(data("mixed-iptables-nft-save.txt"), "ip", rs.chains)
-        got = values(sources.iptables_nft_rules(rs, "ip", [], comments).readings)
+        comments = iptables.save_comments(data("mixed-iptables-nft-save.txt"), "ip", rs.chains)
+        got = values(iptables.iptables_nft_rules(rs, "ip", [], comments).readings)
         self.assertEqual(got, {Identity("iptables", "ip", "filter", "INPUT", 1, "ipt dns"): (400, 4),
                                Identity("iptables", "ip", "filter", "INPUT", 1, "ipt after"): (100, 1)})
 
     def test_chains_that_do_not_line_up_teach_nothing(self) -> None:
         rs = parse_nft_json(data("mixed-nft.json"), [], [])
         text = data("mixed-iptables-nft-save.txt").replace("COMMIT", "[0:0] -A INPUT -m comment --comment late\nCOMMIT")
-        self.assertEqual(sources.save_comments(text, "ip", rs.chains), {})
+        self.assertEqual(iptables.save_comments(text, "ip", rs.chains), {})
 
     def test_chain_limit(self) -> None:
         got = parse_iptables_save(data("iptables-nft-save.txt"), "iptables", "ip", ["ACCT"])

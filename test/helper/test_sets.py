@@ -15,7 +15,7 @@ import time
 import unittest
 
 from test.helper import common  # noqa: F401  (import path)
-from cta import sources
+from cta import nftjson
 from test.helper.netlab import PORT, Lab, require_root, sh, stored_totals
 
 CLIENTS4 = ["10.231.0.11", "10.231.0.12", "10.231.0.13"]
@@ -59,7 +59,7 @@ class SetElements(unittest.TestCase):
             {"map": {"family": "inet", "name": "m", "table": "hosts", "handle": 6, "map": "verdict", "elem": [
                 [{"elem": {"val": {"range": ["10.0.0.1", "10.0.0.9"]}, "counter": {"packets": 0, "bytes": 5}}}, {"accept": None}]]}},
         ]}
-        rs = sources.parse_nft_json(json.dumps(doc), [], None)
+        rs = nftjson.parse_nft_json(json.dumps(doc), [], None)
         got = {(r.ident.source, r.ident.chain, r.ident.name): (r.bytes, r.packets, r.handle) for r in rs.counters}
         self.assertEqual(got, {
             ("nft-set", "h4", "10.0.0.7"): (284, 2, "7/2/10.0.0.7"),

@@ -217,13 +217,16 @@ class Soak(unittest.TestCase):
         return None, "plain"
 
     def collect(self, ledger: Ledger, env: dict[str, str] | None) -> dict[str, object] | None:
-        """A collection; None when it was killed (its traffic goes to the next interval)."""
+        """A collection; None when it was killed or its values held (the clock stood inside
+        recorded time): its traffic goes to the next interval written."""
         proc = self.lab.collect(env=env, check=False)
         if proc.returncode == -9 or (proc.returncode != 0 and not proc.stdout):
             self.assertEqual(proc.returncode, -9, proc.stderr)
             return None
         self.assertIn(proc.returncode, (0, 6), proc.stderr)
         out: dict[str, object] = json.loads(proc.stdout)
+        if out["held"]:
+            return None                               # written, and noted, with the next interval
         ref = self.lab.reference()[0]
         end = int(out["end"])  # type: ignore[call-overload]
         ledger.intervals[end] = ledger.intervals.get(end, 0) + ref - ledger.last_ref
