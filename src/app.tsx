@@ -7,7 +7,7 @@ import {
     Alert, AlertActionCloseButton, AlertGroup, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Content, Flex,
     FlexItem, PageSection, Spinner, TextInput, Title, Tooltip,
 } from "./pf.ts";
-import { _, format, ngettext, userLocale } from "./host/i18n.ts";
+import { _, format, userLocale } from "./host/i18n.ts";
 import { useViewState } from "./host/location.ts";
 import { useAdminAccess, type AdminAccess } from "./host/privileges.ts";
 import { helperStatus, hostName, type HelperStatus } from "./host/status.ts";
@@ -17,9 +17,10 @@ import { compileFilter } from "./engine/filter.ts";
 import { formatBytes } from "./engine/quantity.ts";
 import { totalsFor } from "./engine/totals.ts";
 import { toColumns, sumColumns } from "./engine/series.ts";
-import { applyCosts, billedBitsPerSecond } from "./engine/costs.ts";
-import { percentile95 } from "./engine/series.ts";
-import { buildReport, type Report, type ReportNote } from "./engine/reports/report.ts";
+import type { GroupConfig, Quota } from "./engine/plan.ts";
+import { buildReport, type Report } from "./engine/reports/report.ts";
+import { useBilling } from "./billing-data.ts";
+import { noteInUserLanguage } from "./report-words.ts";
 import { parseConfig, type ParsedConfig } from "./config-model.ts";
 import { useTrafficData, type TrafficData } from "./traffic-data.ts";
 import { quantityOptions, type GraphInterval, type ViewState } from "./view-state.ts";
@@ -36,6 +37,13 @@ import { LabelledSelect } from "./components/labelled-select.tsx";
 import { CompactDialog } from "./components/compact-dialog.tsx";
 import { SettingsDialog } from "./components/settings-dialog.tsx";
 import { ExportMenu } from "./components/export-menu.tsx";
+import { BillsCard } from "./components/bills-card.tsx";
+import { QuotaCard } from "./components/quota-card.tsx";
+import { readQuotaState } from "./host/quota.ts";
+import { quotaViews } from "./engine/quota.ts";
+
+const NO_GROUPS: GroupConfig[] = [];
+const NO_QUOTAS: Quota[] = [];
 
 interface Toast {
     key: number;
@@ -68,23 +76,6 @@ function AdminButton({ access, onClick, children, variant = "secondary", isLoadi
         <Button variant={variant} onClick={onClick} isAriaDisabled={reason !== null} isLoading={isLoading}>{children}</Button>
     );
     return reason ? <Tooltip content={reason}>{button}</Tooltip> : button;
-}
-
-/** The engine's report notes in the user's language (exports keep the engine's English). */
-function noteInUserLanguage(note: ReportNote): string {
-    switch (note.code) {
-    case "store-error":
-        return format(_("The store could not be read: $0"), note.message);
-    case "corrupt-lines":
-        return format(ngettext("$0 damaged line in the store was skipped: the totals are incomplete.",
-                               "$0 damaged lines in the store were skipped: the totals are incomplete.", note.count), String(note.count));
-    case "start-inside-interval":
-        return format(_("The start of the timeframe falls inside a stored interval: up to $0 s before it are counted."), String(note.seconds));
-    case "end-inside-interval":
-        return format(_("The end of the timeframe falls inside a stored interval: up to $0 s before it are not counted."), String(note.seconds));
-    case "rounding":
-        return _("Costs of rows and groups are each rounded from exact amounts; the total is rounded once from the exact total.");
-    }
 }
 
 function percentileBasis(interval: Exclude<GraphInterval, "auto">): string {
@@ -126,8 +117,10 @@ export function App() {
     }, [reload]);
 
     const plan = config?.parsed.settings.costs ?? null;
-    const needFiveMinutes = plan?.percentile95 !== undefined;
-    const traffic = useTrafficData(view.timeframe, needFiveMinutes ? "5m" : view.interval, reload);
+    const needFiveMinutes = plan?.percentile95 !== undefined || (config?.parsed.settings.groups ?? []).some(g => g.plan?.percentile95);
+    // "last billing cycle" in the Timeframe field: the default plan's cycle, else the first account's
+    const billingDay = config ? (plan ?? config.parsed.settings.groups.find(g => g.plan)?.plan)?.billing_day ?? 1 : configError ? 1 : null;
+    const traffic = useTrafficData(view.timeframe, needFiveMinutes ? "5m" : view.interval, reload, billingDay);
 
     // The helper's status reads the whole store (for damaged lines) and takes a while on years of
     // history: ask for it once the numbers are on the screen, not in competition with them.
@@ -139,48 +132,40 @@ export function App() {
     }, [reload, firstReadDone]);
     const data: TrafficData | null = traffic.state === "ready" ? traffic.data : traffic.previous;
 
+    // Quota usage as the helper counted it at the last collection (helper/cta/quota.py).
+    const quotas = config?.parsed.settings.quotas ?? NO_QUOTAS;
+    const [quotaState, setQuotaState] = useState<string | null>(null);
+    useEffect(() => {
+        if (quotas.length === 0)
+            return;
+        readQuotaState().then(setQuotaState, () => setQuotaState(null));
+    }, [quotas, reload]);
+
     const filter = useMemo(() => compileFilter(view.filter, { caseInsensitive: view.caseInsensitive }), [view.filter, view.caseInsensitive]);
     const quantity = useMemo(() => quantityOptions(view.units, locale), [view.units, locale]);
     const totals = useMemo(() => (data ? totalsFor(data.result, 0, filter.ok ? filter.filter : undefined) : null), [data, filter]);
 
-    // 95th-percentile billing: the rate of the charged rules together, from 5-minute samples.
-    // Without 5-minute samples (a timeframe too long to draw at that interval) there is no
-    // honest figure, and the report then shows no cost at all rather than a cost of zero.
-    const percentileBilling = useMemo(() => {
-        if (!needFiveMinutes || !data || !totals || !plan)
-            return null;
-        if (!data.result.series || data.interval !== "5m")
-            return { ok: false as const };
-        const groups = config?.parsed.settings.groups ?? [];
-        const charged = new Set(applyCosts(totals.rows, groups, plan).groups.flatMap(g => g.rows.filter(r => r.charged).map(r => r.row.index)));
-        const columns = toColumns(data.result.series, [...charged], "bytes-per-second");
-        // Tiers move by age: when the oldest data in the timeframe is in detail, all of it is.
-        const fromHourlyData = totals.startEdge.tier !== null && totals.startEdge.tier !== "detail";
-        return { ok: true as const, bitsPerSecond: billedBitsPerSecond(percentile95(sumColumns(columns.ys, columns.x.length))), fromHourlyData };
-    }, [data, totals, needFiveMinutes, plan, config]);
+    // Bills: each account on its own traffic, cycle by cycle (src/billing-data.ts).
+    const groups = config?.parsed.settings.groups ?? NO_GROUPS;
+    const hasPlans = plan !== null || groups.some(g => g.plan);
+    const billing = useBilling(data, totals, plan, groups);
 
     const report: Report | null = useMemo(() => {
         if (!data || !totals)
             return null;
-        const percentileUnknown = percentileBilling !== null && !percentileBilling.ok;
-        const built = buildReport({
+        return buildReport({
             host: host || "localhost",
             generatedAt: Math.floor(Date.now() / 1000),
             locale,
             timeframe: data.timeframe,
             totals,
-            groups: config?.parsed.settings.groups ?? [],
-            plan: percentileUnknown ? null : plan,
+            groups,
+            plan,
             quantity,
-            ...(percentileBilling?.ok ? { percentile95BitsPerSecond: percentileBilling.bitsPerSecond } : {}),
+            // no cost until the bills are known: never a cost from the wrong cycles
+            billing: hasPlans ? billing : undefined,
         });
-        // The page's own notes go into the exports as well, in the words the page shows.
-        if (percentileUnknown)
-            built.notes.push(_("No cost is shown: 95th-percentile billing needs 5-minute samples, and this timeframe is too long to take them. Choose a billing cycle or a shorter timeframe."));
-        else if (percentileBilling?.ok && percentileBilling.fromHourlyData)
-            built.notes.push(_("Part of this timeframe is stored as hourly totals only: its 5-minute rates are hourly averages, so the 95th percentile may be lower than the real one."));
-        return built;
-    }, [data, totals, host, locale, config, plan, quantity, percentileBilling]);
+    }, [data, totals, host, locale, groups, plan, quantity, billing, hasPlans]);
 
     const graph = useMemo(() => {
         if (!data?.result.series || !totals)
@@ -270,7 +255,7 @@ export function App() {
                                  range={shownTimeframe ? { from: shownTimeframe.from, to: shownTimeframe.to } : null} />
                 {configError && <Alert isInline variant="danger" title={_("The configuration cannot be read")}>{configError}</Alert>}
                 {config && config.parsed.errors.length > 0 &&
-                    <Alert isInline variant="warning" title={_("The configuration has errors; defaults are used for these settings")}>
+                    <Alert isInline variant="warning" title={_("The configuration has an error: the page uses the defaults until it is corrected")}>
                         <ul>{config.parsed.errors.map(e => <li key={e.path}>{`${e.path}: ${e.message}`}</li>)}</ul>
                     </Alert>}
                 <Card className="cta-card">
@@ -312,14 +297,15 @@ export function App() {
                                                    selected={view.selected} onSelect={selected => setView({ selected })}
                                                    sort={view.sort} descending={view.descending}
                                                    onSort={(sort, descending) => setView({ sort, descending })} />}
-                                {report.notes.length > 0 &&
+                                {report.noteList.length > 0 &&
                                     <ul className="cta-notes">
-                                        {/* The engine's notes come first in report.notes; the page's own follow. */}
-                                        {[...report.noteList.map(noteInUserLanguage), ...report.notes.slice(report.noteList.length)]
-                                                .map(n => <li key={n}>{n}</li>)}
+                                        {report.noteList.map(n => noteInUserLanguage(n, formatTime)).map(n => <li key={n}>{n}</li>)}
                                     </ul>}
                             </CardBody>
                         </Card>
+                        {report.bills.length > 0 && <BillsCard report={report} formatBytes={b => formatBytes(b, quantity)} />}
+                        {quotas.length > 0 &&
+                            <QuotaCard views={quotaViews(quotas, quotaState)} formatBytes={b => formatBytes(b, quantity)} formatTime={formatTime} now={now} />}
                     </>}
             </PageSection>
             {dialog === "compact" && status &&

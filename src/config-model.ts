@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The shared configuration file as the page sees it (docs/configuration.md): the helper's keys
 // (sources, interval, retention) with the same defaults and rules as helper/cta/config.py, and
-// the engine's cost plan and groups. Pure, so the Settings form's validation is unit-tested.
-import { validateCostPlan, validateGroups, type CostPlan, type GroupConfig, type ValidationError } from "./engine/costs.ts";
+// the engine's cost plan and groups. Pure, so the Settings form's validation is unit-tested
+// (test/engine/config-model.test.ts), and read by the same rules as the helper's: both run
+// the shared fixture files of test/fixtures/config/.
+import { boolean, isObject, object, readJson, ValueProblem, whole } from "./engine/json-values.ts";
+import { checkAccounts, checkCurrencies, parseAlertCommand, parseCosts, parseGroups, parseQuotas, type Quota, type CostPlan, type GroupConfig, type ValidationError } from "./engine/plan.ts";
 
 export const SOURCE_KEYS = ["nft_counters", "nft_rules", "iptables", "ip6tables", "interfaces"] as const;
 export type SourceKey = typeof SOURCE_KEYS[number];
@@ -23,6 +26,9 @@ export interface Settings {
     prometheusTextfile: string | null;
     costs: CostPlan | null;
     groups: GroupConfig[];
+    /** Read here for the page's usage bars; kept as they are in the file when the form saves. */
+    quotas: Quota[];
+    alertCommand: string[] | null;
 }
 
 export function defaultSettings(): Settings {
@@ -34,128 +40,120 @@ export function defaultSettings(): Settings {
         prometheusTextfile: null,
         costs: null,
         groups: [],
+        quotas: [],
+        alertCommand: null,
     };
 }
 
 export interface ParsedConfig {
     settings: Settings;
+    /** The first problem, as the helper reports it (it refuses the whole file); empty when valid. */
     errors: ValidationError[];
     /** The file's JSON object as read, so that saving keeps what this page does not edit. */
     raw: Record<string, unknown>;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-    return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export const TOP_KEYS = ["version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups", "quotas", "alert_command"];
+/** About 270 years: more is a typing error, and dates would overflow. */
+export const MAX_DAYS = 100000;
 
-function positiveInteger(v: unknown): v is number {
-    return typeof v === "number" && Number.isInteger(v) && v > 0;
-}
-
-/** Reads the file's text (null: no file, the defaults). Errors name the field path. */
-export function parseConfig(text: string | null): ParsedConfig {
-    const settings = defaultSettings();
-    const errors: ValidationError[] = [];
-    if (text === null || text.trim() === "")
-        return { settings, errors, raw: {} };
-    let data: unknown;
+function days(v: unknown, path: string, allowNull = false): number | null {
+    if (v === null && allowNull)
+        return null;
     try {
-        data = JSON.parse(text);
+        return whole(v, path, 1, MAX_DAYS);
     } catch (e) {
-        return { settings, errors: [{ path: "(file)", message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }], raw: {} };
+        if (allowNull && e instanceof ValueProblem)
+            throw new ValueProblem(path, `must be null or a whole number from 1 to ${MAX_DAYS}`);
+        throw e;
     }
-    if (!isObject(data))
-        return { settings, errors: [{ path: "(top level)", message: "must be an object" }], raw: {} };
-    const interval = data.interval_seconds;
-    if (interval !== undefined) {
-        if (positiveInteger(interval))
-            settings.intervalSeconds = interval;
-        else
-            errors.push({ path: "interval_seconds", message: "must be a positive integer" });
-    }
-    if (isObject(data.sources)) {
-        for (const key of SOURCE_KEYS) {
-            const source = data.sources[key];
-            if (source === undefined)
-                continue;
-            if (!isObject(source)) {
-                errors.push({ path: `sources.${key}`, message: "must be an object" });
-                continue;
-            }
-            if (typeof source.enabled === "boolean")
-                settings.sources[key].enabled = source.enabled;
-            const names = source[SOURCE_LIMIT[key]];
-            if (Array.isArray(names) && names.every(n => typeof n === "string" && n !== ""))
-                settings.sources[key].names = names as string[];
-            else if (names !== undefined)
-                errors.push({ path: `sources.${key}.${SOURCE_LIMIT[key]}`, message: "must be a list of non-empty strings" });
+}
+
+function readSources(value: unknown, settings: Settings): void {
+    const sources = object(value, "sources", SOURCE_KEYS);
+    for (const [key, item] of Object.entries(sources) as [SourceKey, unknown][]) {
+        const limit = SOURCE_LIMIT[key];
+        const o = object(item, `sources.${key}`, ["enabled", limit]);
+        if ("enabled" in o)
+            settings.sources[key].enabled = boolean(o.enabled, `sources.${key}.enabled`);
+        if (limit in o) {
+            const names = o[limit];
+            if (!Array.isArray(names) || !names.every(n => typeof n === "string" && n !== ""))
+                throw new ValueProblem(`sources.${key}.${limit}`, "must be a list of non-empty strings");
+            settings.sources[key].names = [...names] as string[];
         }
     }
-    if (isObject(data.retention)) {
-        const r = data.retention;
-        const days = (key: "detail_days" | "hourly_days", set: (n: number) => void) => {
-            const v = r[key];
-            if (v === undefined)
-                return;
-            if (positiveInteger(v))
-                set(v);
-            else
-                errors.push({ path: `retention.${key}`, message: "must be a positive integer" });
-        };
-        days("detail_days", n => { settings.retention.detailDays = n });
-        days("hourly_days", n => { settings.retention.hourlyDays = n });
-        if (r.daily_days === null || positiveInteger(r.daily_days))
-            settings.retention.dailyDays = r.daily_days;
-        else if (r.daily_days !== undefined)
-            errors.push({ path: "retention.daily_days", message: "must be a positive integer or null" });
-    }
-    if (typeof data.prometheus_textfile === "string")
-        settings.prometheusTextfile = data.prometheus_textfile;
-    if (data.costs !== undefined && !(isObject(data.costs) && Object.keys(data.costs).length === 0)) {
-        const plan = validateCostPlan(data.costs);
-        if (plan.ok)
-            settings.costs = plan.value;
-        else
-            errors.push(...plan.errors);
-    }
-    if (data.groups !== undefined) {
-        const groups = validateGroups(data.groups);
-        if (groups.ok)
-            settings.groups = groups.value;
-        else
-            errors.push(...groups.errors);
-    }
-    return { settings, errors, raw: data };
 }
 
-/** Checks settings the way the helper will, before anything is saved. */
-export function validateSettings(settings: Settings): ValidationError[] {
-    const errors: ValidationError[] = [];
-    const { intervalSeconds, retention } = settings;
-    if (!positiveInteger(intervalSeconds) || intervalSeconds < 10 || intervalSeconds > 86400)
-        errors.push({ path: "interval_seconds", message: "must be a whole number of seconds from 10 to 86400" });
-    if (!positiveInteger(retention.detailDays))
-        errors.push({ path: "retention.detail_days", message: "must be a positive integer" });
-    if (!positiveInteger(retention.hourlyDays))
-        errors.push({ path: "retention.hourly_days", message: "must be a positive integer" });
-    else if (retention.hourlyDays < retention.detailDays)
-        errors.push({ path: "retention.hourly_days", message: "must not be less than the detail retention" });
-    if (retention.dailyDays !== null && (!positiveInteger(retention.dailyDays) || retention.dailyDays < retention.hourlyDays))
-        errors.push({ path: "retention.daily_days", message: "must be empty (for ever) or not less than the hourly retention" });
-    if (settings.prometheusTextfile !== null && !/^\/.*\.prom$/.test(settings.prometheusTextfile))
-        errors.push({ path: "prometheus_textfile", message: "must be an absolute path ending in .prom" });
-    for (const key of SOURCE_KEYS)
-        if (settings.sources[key].names.some(n => n.trim() === "" || /\s/.test(n)))
-            errors.push({ path: `sources.${key}.${SOURCE_LIMIT[key]}`, message: "names must not be empty or contain spaces" });
-    if (settings.costs) {
-        const plan = validateCostPlan(settings.costs);
-        if (!plan.ok)
-            errors.push(...plan.errors);
+function readRetention(value: unknown): Settings["retention"] {
+    const r = object(value, "retention", ["detail_days", "hourly_days", "daily_days"]);
+    const detail = days("detail_days" in r ? r.detail_days : 7, "retention.detail_days") as number;
+    const hourly = days("hourly_days" in r ? r.hourly_days : 400, "retention.hourly_days") as number;
+    const daily = days("daily_days" in r ? r.daily_days : null, "retention.daily_days", true);
+    if (hourly < detail)
+        throw new ValueProblem("retention.hourly_days", "must not be less than retention.detail_days");
+    if (daily !== null && daily < hourly)
+        throw new ValueProblem("retention.daily_days", "must be null or not less than retention.hourly_days");
+    return { detailDays: detail, hourlyDays: hourly, dailyDays: daily };
+}
+
+/** The file's JSON value as settings, in the helper's order (helper/cta/config.py); throws ValueProblem. */
+function readSettings(data: unknown): Settings {
+    const settings = defaultSettings();
+    const top = object(data, "", TOP_KEYS);
+    if ("version" in top) {
+        try {
+            whole(top.version, "version", 1, 1);
+        } catch {
+            throw new ValueProblem("version", "must be 1");
+        }
     }
-    const groups = validateGroups(settings.groups);
-    if (!groups.ok)
-        errors.push(...groups.errors);
-    return errors;
+    if ("interval_seconds" in top)
+        settings.intervalSeconds = whole(top.interval_seconds, "interval_seconds", 10, 86400);
+    if ("sources" in top)
+        readSources(top.sources, settings);
+    if ("retention" in top)
+        settings.retention = readRetention(top.retention);
+    if ("prometheus_textfile" in top) {
+        const p = top.prometheus_textfile;
+        if (p !== null && (typeof p !== "string" || !p.startsWith("/") || !p.endsWith(".prom")))
+            throw new ValueProblem("prometheus_textfile", "must be null or an absolute path ending in .prom");
+        settings.prometheusTextfile = p;
+    }
+    if ("costs" in top)
+        settings.costs = parseCosts(top.costs);
+    if ("groups" in top)
+        settings.groups = parseGroups(top.groups);
+    if ("quotas" in top)
+        settings.quotas = parseQuotas(top.quotas);
+    if ("alert_command" in top)
+        settings.alertCommand = parseAlertCommand(top.alert_command);
+    checkCurrencies(settings.costs, settings.groups);
+    checkAccounts(settings.quotas, settings.groups);
+    return settings;
+}
+
+/**
+ * Reads the file's text (null: no file; empty: the defaults too). Like the helper, the first
+ * problem rejects the whole file: the settings are then the defaults and `errors` names it.
+ */
+export function parseConfig(text: string | null): ParsedConfig {
+    let data: unknown = null;
+    try {
+        data = text === null ? null : readJson(text);
+        if (data === null)
+            return { settings: defaultSettings(), errors: [], raw: {} };
+        return { settings: readSettings(data), errors: [], raw: data as Record<string, unknown> };
+    } catch (e) {
+        if (!(e instanceof ValueProblem))
+            throw e;
+        return { settings: defaultSettings(), errors: [{ path: e.path, message: e.problem }], raw: isObject(data) ? data : {} };
+    }
+}
+
+/** Checks settings exactly as the helper will read them once saved: the problem, or nothing. */
+export function validateSettings(settings: Settings, raw: Record<string, unknown> = {}): ValidationError[] {
+    return parseConfig(serializeConfig(settings, raw)).errors;
 }
 
 /** The file's new text: the raw object with the page's keys replaced, stable key order. */

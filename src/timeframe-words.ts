@@ -24,6 +24,9 @@ export function periodLabel(unit: PeriodUnit, ago: number): string {
     case "year":
         return ago === 0 ? _("This year") : ago === 1 ? _("Last year")
             : format(ngettext("The year $0 year ago", "The year $0 years ago", ago), n);
+    case "cycle":
+        return ago === 0 ? _("This billing cycle") : ago === 1 ? _("Last billing cycle")
+            : format(ngettext("The billing cycle $0 cycle ago", "The billing cycle $0 cycles ago", ago), n);
     }
 }
 
@@ -34,7 +37,7 @@ export function timeframeErrorText(error: TimeframeError): string {
     case "empty":
         return _("Enter a timeframe, for example \"last month\" or \"20250101 - 20250131\".");
     case "unknown-word":
-        return format(_("\"$0\" is not a word of a timeframe. Try \"today\", \"last week\", \"the month 2 months ago\", \"30D\" or \"20250101 - 20250131\"."), word);
+        return format(_("\"$0\" is not a word of a timeframe. Try \"today\", \"last week\", \"the month 2 months ago\", \"last billing cycle\", \"30D\" or \"20250101 - 20250131\"."), word);
     case "incomplete":
         return _("The timeframe is incomplete, for example \"the day 3 days ago\".");
     case "not-a-number":

@@ -68,23 +68,30 @@ interface StartedRead {
     onProgress: ((progress: ReadProgress) => void) | null;
 }
 
-function readKey(timeframeText: string, intervalChoice: GraphInterval): string {
-    return JSON.stringify([timeframeText, intervalChoice, browserZone()]);
+// The billing day matters only to billing-cycle phrases; other reads do not depend on it.
+function readKey(timeframeText: string, intervalChoice: GraphInterval, billingDay: number | null): string {
+    return JSON.stringify([timeframeText, intervalChoice, browserZone(), billingDay]);
 }
 
-/** Resolves the timeframe and starts listing and reading; a bad timeframe is returned as is. */
-function startRead(timeframeText: string, intervalChoice: GraphInterval): StartedRead | TimeframeError {
+/**
+ * Resolves the timeframe and starts listing and reading; a bad timeframe is returned as is, and
+ * null when the timeframe is a billing cycle and the billing day is not known yet.
+ */
+function startRead(timeframeText: string, intervalChoice: GraphInterval, billingDay: number | null): StartedRead | TimeframeError | null {
     const zone = browserZone();
     const now = Math.floor(Date.now() / 1000);
-    const parsed = parseTimeframe(timeframeInput(timeframeText), { now, zone });
+    const parsed = parseTimeframe(timeframeInput(timeframeText), { now, zone, billingDay: billingDay ?? 1 });
     if (!parsed.ok)
         return parsed;
     const timeframe = parsed.timeframe;
+    const isCycle = timeframe.period?.unit === "cycle";
+    if (isCycle && billingDay === null)
+        return null;
     const clamped = clampToNow(timeframe, now);
     const graphRange = { from: clamped.from, to: Math.max(clamped.to, clamped.from + 300) };
     const interval = graphInterval(intervalChoice, graphRange.to - graphRange.from);
     const read: StartedRead = {
-        key: readKey(timeframeText, intervalChoice), startedAt: performance.now(), timeframe, graphRange, interval,
+        key: readKey(timeframeText, intervalChoice, isCycle ? billingDay : null), startedAt: performance.now(), timeframe, graphRange, interval,
         outcome: Promise.resolve() as unknown as Promise<ReadOutcome>, progress: null, onProgress: null,
     };
     read.outcome = listAndRead(files => planRead(files, timeframe, zone).files,
@@ -104,8 +111,8 @@ const PROGRESS_EVERY_MS = 250;
 
 /** Starts reading the view of the URL before the page is rendered (called once, at load). */
 export function startEarlyRead(timeframeText: string, intervalChoice: GraphInterval): void {
-    const read = startRead(timeframeText, intervalChoice);
-    if ("ok" in read)
+    const read = startRead(timeframeText, intervalChoice, null);
+    if (read === null || "ok" in read)
         return;
     earlyRead = read;
     // A failure here is reported by the render that takes this read over.
@@ -116,19 +123,26 @@ export function startEarlyRead(timeframeText: string, intervalChoice: GraphInter
 function takeEarlyRead(timeframeText: string, intervalChoice: GraphInterval): StartedRead | null {
     const read = earlyRead;
     earlyRead = null;
-    if (read && read.key === readKey(timeframeText, intervalChoice) && performance.now() - read.startedAt < EARLY_READ_MAX_AGE_MS)
+    if (read && read.key === readKey(timeframeText, intervalChoice, null) && performance.now() - read.startedAt < EARLY_READ_MAX_AGE_MS)
         return read;
     return null;
 }
 
-/** Reads the store for a timeframe text; `reload` changes force a fresh read of the same view. */
-export function useTrafficData(timeframeText: string, intervalChoice: GraphInterval, reload: number): TrafficState {
+/**
+ * Reads the store for a timeframe text; `reload` changes force a fresh read of the same view.
+ * `billingDay` resolves billing-cycle phrases (null until the configuration is read).
+ */
+export function useTrafficData(timeframeText: string, intervalChoice: GraphInterval, reload: number, billingDay: number | null = 1): TrafficState {
+    // Only a billing-cycle phrase depends on the day: no other view is read again when it arrives.
+    const day = /(^|\s)billing(\s|$)/i.test(timeframeText) ? billingDay : 1;
     const [state, setState] = useState<TrafficState>({ state: "loading", timeframe: null, progress: null, previous: null });
 
     useEffect(() => {
         let cancelled = false;
         const previous = (s: TrafficState) => (s.state === "ready" ? s.data : s.previous);
-        const read = takeEarlyRead(timeframeText, intervalChoice) ?? startRead(timeframeText, intervalChoice);
+        const read = takeEarlyRead(timeframeText, intervalChoice) ?? startRead(timeframeText, intervalChoice, day);
+        if (read === null)
+            return; // a billing cycle: waits for the billing day
         if ("ok" in read) {
             setState(s => ({ state: "bad-timeframe", error: read, previous: previous(s) }));
             return;
@@ -160,7 +174,7 @@ export function useTrafficData(timeframeText: string, intervalChoice: GraphInter
             cancelled = true;
             read.onProgress = null;
         };
-    }, [timeframeText, intervalChoice, reload]);
+    }, [timeframeText, intervalChoice, reload, day]);
 
     return state;
 }

@@ -78,16 +78,16 @@ const CONFIG = {
     costs: {
         currency: "EUR",
         unit: "GB",
-        pricePerUnit: "0.05",
-        tiers: [
-            { upTo: "500", pricePerUnit: "0.08" },
-            { upTo: "5000", pricePerUnit: "0.05" },
-            { upTo: null, pricePerUnit: "0.03" },
+        price_per_unit: "0.05",
+        bulk_discounts: [
+            { up_to: "500", price_per_unit: "0.08" },
+            { up_to: "5000", price_per_unit: "0.05" },
+            { up_to: null, price_per_unit: "0.03" },
         ],
-        includedQuota: "50",
-        freeOfCharge: ["^cvs$"],
-        chargeOtherTraffic: true,
-        billingDay: 1,
+        included_quota: "50",
+        free_of_charge: ["^cvs$"],
+        charge_other_traffic: true,
+        billing_day: 1,
     },
     groups: [
         { name: "local network", pattern: "^(local|backup|nfs|samba|ldap|dns|ntp)$", charged: false },

@@ -7,8 +7,8 @@ import os
 import sys
 import time
 
-from . import (clock, closing, notes as notesmod, prometheus, recovery, state as statemod, storefs, summary,
-               testseam)
+from . import (clock, closing, notes as notesmod, prometheus, quota, recovery, state as statemod, storefs,
+               summary, testseam)
 from .config import Config
 from .deltas import Computation, Delta, Note, compute
 from .sources import SourceResult, Started, read_all, start_all
@@ -164,9 +164,14 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     # the summary that `status` reads instead of the store (summary.py); never fails the run
     summary.after_collect(root, target.rel if res.written else None,
                           st.detail.file_id if res.written and st.detail else None, size, res.start, now)
+    # --- quotas and alerts (helper/cta/quota.py): usage in each quota's cycle, alert_command at
+    # 80 % and 100 %, and the metric lines for the textfile; not for values held back by the
+    # clock (they come with a later run); never stops the collection
+    quota_lines = "" if res.held else quota.after_collect(root, cfg, place.start, now, res.deltas)
+    # ---
     if cfg.prometheus_textfile:
         prometheus.write(cfg.prometheus_textfile,
-                         {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in comp.counters})
+                         {k: (v[0], v[1]) for k, v in st.prometheus.items() if k in comp.counters}, quota_lines)
     if verbose:
         print(f"collected [{res.start}, {now}): {len(res.deltas)} counters changed, "
               f"{res.baseline} new baselines, {len(res.resets)} resets", file=sys.stderr)

@@ -1,20 +1,28 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The configuration file shared with the page (docs/configuration.md): defaults and validation."""
+"""The configuration file shared with the page (docs/configuration.md): defaults and validation.
+
+The page reads the same file with the same rules (src/config-model.ts); the shared fixtures in
+test/fixtures/config/ prove that both accept and reject the same files with the same message.
+Every problem is one ConfigError whose text is one line naming the key."""
 
 from __future__ import annotations
-
-import json
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:                       # annotations only: typing is slow to import
     from typing import Any
 
+from .jsonvalues import ValueProblem, check_depth, loads, obj, whole
+from .plans import (Group, Plan, Quota, check_accounts, check_currencies, parse_alert_command, parse_costs,
+                    parse_groups, parse_quotas)
 from .tiers import Retention
 
 DEFAULT_CONFIG = "/etc/cockpit-traffic-accounting/config.json"
 SOURCE_KEYS = ("nft_counters", "nft_rules", "iptables", "ip6tables", "interfaces")
 _LIMIT_KEY = {"nft_counters": "tables", "nft_rules": "tables", "iptables": "chains",
               "ip6tables": "chains", "interfaces": "exclude"}
+TOP_KEYS = ("version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups",
+            "quotas", "alert_command")
+MAX_DAYS = 100000                       # about 270 years: more is a typing error, and dates overflow
 
 
 class ConfigError(Exception):
@@ -33,6 +41,10 @@ class Config:
         self.sources: dict[str, SourceConfig] = {}
         self.retention = Retention()
         self.prometheus_textfile: str | None = None
+        self.costs: Plan | None = None
+        self.groups: list[Group] = []
+        self.quotas: list[Quota] = []
+        self.alert_command: list[str] | None = None
 
     def source(self, key: str) -> SourceConfig:
         return self.sources[key]
@@ -45,70 +57,101 @@ def defaults() -> Config:
     return cfg
 
 
-def _fail(name: str, path: str, message: str) -> ConfigError:
-    return ConfigError(f"{name}: {path}: {message}")
-
-
-def _positive_int(v: Any, name: str, path: str, allow_null: bool = False) -> int | None:
+def _days(v: Any, path: str, allow_null: bool = False) -> int | None:
     if v is None and allow_null:
         return None
-    if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-        raise _fail(name, path, "must be a positive integer" + (" or null" if allow_null else ""))
-    return v
+    try:
+        return whole(v, path, 1, MAX_DAYS)
+    except ValueProblem:
+        if allow_null:
+            raise ValueProblem(path, f"must be null or a whole number from 1 to {MAX_DAYS}") from None
+        raise
 
 
-def _object(v: Any, name: str, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(v, dict):
-        raise _fail(name, path, "must be an object")
-    for k in v:
-        if k not in allowed:
-            raise _fail(name, f"{path}.{k}" if path else k, "unknown key")
-    return v
+def _sources(value: Any, cfg: Config) -> None:
+    sources = obj(value, "sources", SOURCE_KEYS)
+    for key, item in sources.items():
+        limit = _LIMIT_KEY[key]
+        o = obj(item, f"sources.{key}", ("enabled", limit))
+        sc = cfg.sources[key]
+        if "enabled" in o:
+            if not isinstance(o["enabled"], bool):
+                raise ValueProblem(f"sources.{key}.enabled", "must be true or false")
+            sc.enabled = o["enabled"]
+        if limit in o:
+            names = o[limit]
+            if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+                raise ValueProblem(f"sources.{key}.{limit}", "must be a list of non-empty strings")
+            sc.names = list(names)
 
 
-def parse_config(data: Any, name: str = "config.json") -> Config:
+def _retention(value: Any) -> Retention:
+    ret = obj(value, "retention", ("detail_days", "hourly_days", "daily_days"))
+    detail = _days(ret.get("detail_days", 7), "retention.detail_days")
+    hourly = _days(ret.get("hourly_days", 400), "retention.hourly_days")
+    daily = _days(ret.get("daily_days"), "retention.daily_days", allow_null=True)
+    assert detail is not None and hourly is not None
+    if hourly < detail:
+        raise ValueProblem("retention.hourly_days", "must not be less than retention.detail_days")
+    if daily is not None and daily < hourly:
+        raise ValueProblem("retention.daily_days", "must be null or not less than retention.hourly_days")
+    return Retention(detail, hourly, daily)
+
+
+def _parse(data: Any) -> Config:
     cfg = defaults()
-    top = _object(data, name, "(top level)", ("version", "interval_seconds", "sources", "retention",
-                                              "prometheus_textfile", "costs", "groups"))
-    if "version" in top and (isinstance(top["version"], bool) or top["version"] != 1):
-        raise _fail(name, "version", "must be 1")
+    top = obj(data, "", TOP_KEYS)
+    if "version" in top:
+        try:
+            whole(top["version"], "version", 1, 1)
+        except ValueProblem:
+            raise ValueProblem("version", "must be 1") from None
     if "interval_seconds" in top:
-        v = _positive_int(top["interval_seconds"], name, "interval_seconds")
-        assert v is not None
-        cfg.interval_seconds = v
+        cfg.interval_seconds = whole(top["interval_seconds"], "interval_seconds", 10, 86400)
     if "sources" in top:
-        sources = _object(top["sources"], name, "sources", SOURCE_KEYS)
-        for key, value in sources.items():
-            limit = _LIMIT_KEY[key]
-            obj = _object(value, name, f"sources.{key}", ("enabled", limit))
-            sc = cfg.sources[key]
-            if "enabled" in obj:
-                if not isinstance(obj["enabled"], bool):
-                    raise _fail(name, f"sources.{key}.enabled", "must be true or false")
-                sc.enabled = obj["enabled"]
-            if limit in obj:
-                names = obj[limit]
-                if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
-                    raise _fail(name, f"sources.{key}.{limit}", "must be a list of non-empty strings")
-                sc.names = list(names)
+        _sources(top["sources"], cfg)
     if "retention" in top:
-        ret = _object(top["retention"], name, "retention", ("detail_days", "hourly_days", "daily_days"))
-        detail = _positive_int(ret.get("detail_days", 7), name, "retention.detail_days")
-        hourly = _positive_int(ret.get("hourly_days", 400), name, "retention.hourly_days")
-        daily = _positive_int(ret.get("daily_days", None), name, "retention.daily_days", allow_null=True)
-        assert detail is not None and hourly is not None
-        if hourly < detail:
-            raise _fail(name, "retention.hourly_days", "must not be less than retention.detail_days")
-        if daily is not None and daily < hourly:
-            raise _fail(name, "retention.daily_days", "must be null or not less than retention.hourly_days")
-        cfg.retention = Retention(detail, hourly, daily)
+        cfg.retention = _retention(top["retention"])
     if "prometheus_textfile" in top:
         p = top["prometheus_textfile"]
         if p is not None and (not isinstance(p, str) or not p.startswith("/") or not p.endswith(".prom")):
-            raise _fail(name, "prometheus_textfile", "must be null or an absolute path ending in .prom")
+            raise ValueProblem("prometheus_textfile", "must be null or an absolute path ending in .prom")
         cfg.prometheus_textfile = p
-    # "costs" and "groups" belong to the page and the engine: accepted as any JSON value.
+    if "costs" in top:
+        cfg.costs = parse_costs(top["costs"])
+    if "groups" in top:
+        cfg.groups = parse_groups(top["groups"])
+    if "quotas" in top:
+        cfg.quotas = parse_quotas(top["quotas"])
+    if "alert_command" in top:
+        cfg.alert_command = parse_alert_command(top["alert_command"])
+    check_currencies(cfg.costs, cfg.groups)
+    check_accounts(cfg.quotas, cfg.groups)
     return cfg
+
+
+def parse_config(data: Any, name: str = "config.json") -> Config:
+    """A parsed JSON value as a Config, or ConfigError("NAME: PATH: MESSAGE")."""
+    try:
+        return _parse(data)
+    except ValueProblem as e:
+        raise ConfigError(f"{name}: {e}") from None
+
+
+def parse_text(text: str, name: str = "config.json") -> Config:
+    """The file's text; an empty file, like a missing one, means the defaults."""
+    if text.strip(" \t\r\n") == "":
+        return defaults()
+    try:
+        check_depth(text)
+    except ValueProblem as e:
+        raise ConfigError(f"{name}: {e}") from None
+    try:
+        data = loads(text)
+    except (ValueError, RecursionError) as e:
+        message = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ConfigError(f"{name}: (file): not valid JSON: {message}") from None
+    return parse_config(data, name)
 
 
 def load_config(path: str) -> Config:
@@ -121,7 +164,7 @@ def load_config(path: str) -> Config:
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror}") from e
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
-        raise ConfigError(f"{name}: not valid JSON: {e}") from e
-    return parse_config(data, name)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{name}: (file): not valid UTF-8 at byte {e.start}") from None
+    return parse_text(text, name)

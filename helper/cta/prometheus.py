@@ -38,10 +38,11 @@ class PrometheusError(Exception):
     """The textfile could not be written; the collection itself was saved."""
 
 
-def write(path: str, totals: dict[str, tuple[int, int]]) -> None:
-    """Written as PATH.tmp then renamed: node_exporter never reads a half-written file."""
+def write(path: str, totals: dict[str, tuple[int, int]], extra: str = "") -> None:
+    """Written as PATH.tmp then renamed: node_exporter never reads a half-written file.
+    `extra`: more metric lines (the quotas', from helper/cta/quota.py)."""
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        storefs.replace_file(path, render(totals).encode("utf-8"))
+        storefs.replace_file(path, (render(totals) + extra).encode("utf-8"))
     except (OSError, storefs.WriteError) as e:
         raise PrometheusError(f"collected and saved, but cannot write the Prometheus textfile: {e}") from e

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// "Export": the current view as plain text (iam's layout), standalone HTML, CSV or JSON, all
+// "Export": the current view as plain text (iam's layout), standalone HTML, CSV or JSON (with
+// the bills), the bills line by line as CSV, all
 // rendered by the engine from the same report, downloaded as files; and Print, which prints
 // the page itself (the print style sheet leaves out the controls).
 import { useState } from "react";
@@ -9,6 +10,7 @@ import { renderText } from "../engine/reports/text.ts";
 import { renderHtml } from "../engine/reports/html.ts";
 import { renderCsv } from "../engine/reports/csv.ts";
 import { renderJson } from "../engine/reports/json.ts";
+import { renderBillsCsv } from "../engine/reports/bills.ts";
 import { isoLocal, type Report } from "../engine/reports/report.ts";
 
 const FORMATS = {
@@ -27,17 +29,22 @@ export function exportFileName(report: Report, extension: string): string {
     return `traffic-${safeHost}-${day(report.timeframe.from)}-${day(report.timeframe.to - 1)}.${extension}`;
 }
 
-function download(report: Report, kind: ExportFormat): void {
-    const spec = FORMATS[kind];
-    const blob = new Blob([spec.render(report)], { type: `${spec.type};charset=utf-8` });
+/** Offers text as a file to download. */
+export function saveFile(name: string, type: string, text: string): void {
+    const blob = new Blob([text], { type: `${type};charset=utf-8` });
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
     link.href = url;
-    link.download = exportFileName(report, spec.extension);
+    link.download = name;
     document.body.appendChild(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function download(report: Report, kind: ExportFormat): void {
+    const spec = FORMATS[kind];
+    saveFile(exportFileName(report, spec.extension), spec.type, spec.render(report));
 }
 
 export function ExportMenu({ report }: { report: Report | null }) {
@@ -59,6 +66,10 @@ export function ExportMenu({ report }: { report: Report | null }) {
                 <DropdownItem value="html" onClick={() => report && download(report, "html")}>{_("HTML report")}</DropdownItem>
                 <DropdownItem value="csv" onClick={() => report && download(report, "csv")}>{_("CSV")}</DropdownItem>
                 <DropdownItem value="json" onClick={() => report && download(report, "json")}>{_("JSON")}</DropdownItem>
+                {report !== null && report.bills.length > 0 &&
+                    <DropdownItem value="bills-csv" onClick={() => saveFile(exportFileName(report, "bills.csv"), "text/csv", renderBillsCsv(report))}>
+                        {_("Bills (CSV)")}
+                    </DropdownItem>}
                 <Divider component="li" />
                 <DropdownItem value="print" onClick={() => window.print()}>{_("Print…")}</DropdownItem>
             </DropdownList>

@@ -12,7 +12,7 @@ import { _, format } from "../host/i18n.ts";
 import { ConfigChangedError, saveConfig, type ConfigText } from "../host/config.ts";
 import type { AdminAccess } from "../host/privileges.ts";
 import { SOURCE_KEYS, SOURCE_LIMIT, serializeConfig, validateSettings, type ParsedConfig, type Settings, type SourceKey } from "../config-model.ts";
-import type { CostPlan, GroupConfig, ValidationError, VolumeUnit } from "../engine/costs.ts";
+import type { CostPlan, GroupConfig, ValidationError, VolumeUnit } from "../engine/plan.ts";
 
 export interface SettingsDialogProps {
     config: ConfigText;
@@ -22,7 +22,7 @@ export interface SettingsDialogProps {
     onClose: (saved: boolean) => void;
 }
 
-const DEFAULT_PLAN: CostPlan = { currency: "EUR", unit: "GB", pricePerUnit: "0.05", billingDay: 1, chargeOtherTraffic: true };
+const DEFAULT_PLAN: CostPlan = { currency: "EUR", unit: "GB", price_per_unit: "0.05", billing_day: 1, charge_other_traffic: true };
 
 function sourceLabel(key: SourceKey): string {
     switch (key) {
@@ -74,7 +74,7 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
     const days = (v: string) => (/^\d+$/.test(v) ? Number(v) : NaN);
 
     const save = () => {
-        const found = validateSettings(settings);
+        const found = validateSettings(settings, parsed.raw);
         setErrors(found);
         if (found.length > 0) {
             setSaveError(_("Correct the marked fields first."));
@@ -179,11 +179,20 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
                                                value={group.pattern} onChange={(_e, pattern) => updateGroup(index, { pattern })} />
                                     <Checkbox id={`cta-group-${index}-charged`} label={_("Charged")} isDisabled={readOnly}
                                               isChecked={group.charged} onChange={(_e, charged) => updateGroup(index, { charged })} />
+                                    <Checkbox id={`cta-group-${index}-own-plan`} label={_("Own plan")} isDisabled={readOnly || !group.charged}
+                                              isChecked={group.plan !== undefined}
+                                              onChange={(_e, on) => updateGroup(index, { plan: on ? { ...(plan ?? DEFAULT_PLAN), charge_other_traffic: undefined } : undefined })} />
                                     <Button variant="link" isDisabled={readOnly}
                                             onClick={() => update({ groups: settings.groups.filter((_g, i) => i !== index) })}>
                                         {_("Remove")}
                                     </Button>
                                     <FieldErrors errors={errors} path={`groups[${index}]`} />
+                                    {group.plan &&
+                                        <div className="cta-account-plan">
+                                            <CostPlanFields plan={group.plan} readOnly={readOnly} errors={errors} path={`groups[${index}].plan`}
+                                                            ids={`cta-group-${index}-`}
+                                                            onChange={change => updateGroup(index, { plan: { ...(group.plan as CostPlan), ...change } })} />
+                                        </div>}
                                 </FormGroup>
                             ))}
                             <Button variant="secondary" isDisabled={readOnly}
@@ -202,77 +211,81 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
     );
 }
 
-function CostPlanFields({ plan, readOnly, errors, onChange }: {
+/** The fields of a plan: the default one ("costs", ids "cta-") or an account's ("groups[i].plan"). */
+function CostPlanFields({ plan, readOnly, errors, onChange, path = "costs", ids = "cta-" }: {
     plan: CostPlan; readOnly: boolean; errors: ValidationError[]; onChange: (change: Partial<CostPlan>) => void;
+    path?: string; ids?: string;
 }) {
-    const tiers = plan.tiers ?? [];
-    const setTier = (index: number, change: Partial<{ upTo: string | null; pricePerUnit: string }>) =>
-        onChange({ tiers: tiers.map((t, i) => (i === index ? { ...t, ...change } : t)) });
+    const account = path !== "costs";
+    const tiers = plan.bulk_discounts ?? [];
+    const setTier = (index: number, change: Partial<{ up_to: string | null; price_per_unit: string }>) =>
+        onChange({ bulk_discounts: tiers.map((t, i) => (i === index ? { ...t, ...change } : t)) });
     return (
         <>
-            <FormGroup label={_("Currency")} fieldId="cta-currency">
-                <TextInput id="cta-currency" isDisabled={readOnly} value={plan.currency} maxLength={3}
+            <FormGroup label={_("Currency")} fieldId={`${ids}currency`}>
+                <TextInput id={`${ids}currency`} isDisabled={readOnly} value={plan.currency} maxLength={3}
                            onChange={(_e, v) => onChange({ currency: v.toUpperCase() })} />
-                <FieldErrors errors={errors} path="costs.currency" />
+                <FieldErrors errors={errors} path={`${path}.currency`} />
             </FormGroup>
-            <FormGroup label={_("Price per unit")} fieldId="cta-price">
+            <FormGroup label={_("Price per unit")} fieldId={`${ids}price`}>
                 <div className="cta-inline-fields">
-                    <TextInput id="cta-price" isDisabled={readOnly} value={plan.pricePerUnit} aria-label={_("Price per unit")}
-                               onChange={(_e, v) => onChange({ pricePerUnit: v.trim() })} />
+                    <TextInput id={`${ids}price`} isDisabled={readOnly} value={plan.price_per_unit} aria-label={_("Price per unit")}
+                               onChange={(_e, v) => onChange({ price_per_unit: v.trim() })} />
                     <FormSelect aria-label={_("Unit")} isDisabled={readOnly} value={plan.unit} onChange={(_e, v) => onChange({ unit: v as VolumeUnit })}>
                         {["MB", "GB", "TB", "MiB", "GiB", "TiB"].map(u => <FormSelectOption key={u} value={u} label={u} />)}
                     </FormSelect>
                 </div>
-                <FieldErrors errors={errors} path="costs.pricePerUnit" />
-                <FieldErrors errors={errors} path="costs.unit" />
+                <FieldErrors errors={errors} path={`${path}.price_per_unit`} />
+                <FieldErrors errors={errors} path={`${path}.unit`} />
             </FormGroup>
-            <FormGroup label={_("Included quota (units per billing cycle)")} fieldId="cta-quota">
-                <TextInput id="cta-quota" isDisabled={readOnly} value={plan.includedQuota ?? ""} placeholder="0"
-                           onChange={(_e, v) => onChange({ includedQuota: v.trim() === "" ? undefined : v.trim() })} />
-                <FieldErrors errors={errors} path="costs.includedQuota" />
+            <FormGroup label={_("Included quota (units per billing cycle)")} fieldId={`${ids}quota`}>
+                <TextInput id={`${ids}quota`} isDisabled={readOnly} value={plan.included_quota ?? ""} placeholder="0"
+                           onChange={(_e, v) => onChange({ included_quota: v.trim() === "" ? undefined : v.trim() })} />
+                <FieldErrors errors={errors} path={`${path}.included_quota`} />
             </FormGroup>
-            <FormGroup label={_("Bulk discounts")} fieldId="cta-tiers">
+            <FormGroup label={_("Bulk discounts")} fieldId={`${ids}tiers`}>
                 {tiers.map((tier, index) => (
                     <div key={index} className="cta-inline-fields">
                         <TextInput aria-label={_("Up to (units)")} placeholder={_("up to (units; empty: no limit)")} isDisabled={readOnly}
-                                   value={tier.upTo ?? ""} onChange={(_e, v) => setTier(index, { upTo: v.trim() === "" ? null : v.trim() })} />
+                                   value={tier.up_to ?? ""} onChange={(_e, v) => setTier(index, { up_to: v.trim() === "" ? null : v.trim() })} />
                         <TextInput aria-label={_("Price per unit")} placeholder={_("price per unit")} isDisabled={readOnly}
-                                   value={tier.pricePerUnit} onChange={(_e, v) => setTier(index, { pricePerUnit: v.trim() })} />
-                        <Button variant="link" isDisabled={readOnly} onClick={() => onChange({ tiers: tiers.filter((_t, i) => i !== index) })}>
+                                   value={tier.price_per_unit} onChange={(_e, v) => setTier(index, { price_per_unit: v.trim() })} />
+                        <Button variant="link" isDisabled={readOnly} onClick={() => onChange({ bulk_discounts: tiers.filter((_t, i) => i !== index) })}>
                             {_("Remove")}
                         </Button>
                     </div>
                 ))}
-                <Button variant="secondary" id="cta-tiers" isDisabled={readOnly}
-                        onClick={() => onChange({ tiers: [...tiers, { upTo: null, pricePerUnit: plan.pricePerUnit }] })}>
-                    {_("Add tier")}
+                <Button variant="secondary" id={`${ids}tiers`} isDisabled={readOnly}
+                        onClick={() => onChange({ bulk_discounts: [...tiers, { up_to: null, price_per_unit: plan.price_per_unit }] })}>
+                    {_("Add bulk discount")}
                 </Button>
-                <FieldErrors errors={errors} path="costs.tiers" />
+                <FieldErrors errors={errors} path={`${path}.bulk_discounts`} />
             </FormGroup>
-            <FormGroup label={_("Free of charge (patterns)")} fieldId="cta-free">
-                <TextInput id="cta-free" isDisabled={readOnly} value={(plan.freeOfCharge ?? []).join(" ")}
+            <FormGroup label={_("Free of charge (patterns)")} fieldId={`${ids}free`}>
+                <TextInput id={`${ids}free`} isDisabled={readOnly} value={(plan.free_of_charge ?? []).join(" ")}
                            placeholder={_("e.g. ^local$ ^backup")}
-                           onChange={(_e, v) => onChange({ freeOfCharge: words(v) })} />
-                <FieldErrors errors={errors} path="costs.freeOfCharge" />
+                           onChange={(_e, v) => onChange({ free_of_charge: words(v) })} />
+                <FieldErrors errors={errors} path={`${path}.free_of_charge`} />
             </FormGroup>
-            <FormGroup fieldId="cta-charge-other">
-                <Checkbox id="cta-charge-other" label={_("Charge traffic that is in no group")} isDisabled={readOnly}
-                          isChecked={plan.chargeOtherTraffic ?? true} onChange={(_e, on) => onChange({ chargeOtherTraffic: on })} />
+{!account &&
+            <FormGroup fieldId={`${ids}charge-other`}>
+                <Checkbox id={`${ids}charge-other`} label={_("Charge traffic that is in no group")} isDisabled={readOnly}
+                          isChecked={plan.charge_other_traffic ?? true} onChange={(_e, on) => onChange({ charge_other_traffic: on })} />
+            </FormGroup>}
+            <FormGroup label={_("Billing cycle starts on day")} fieldId={`${ids}billing-day`}>
+                <TextInput id={`${ids}billing-day`} type="number" min={1} max={31} isDisabled={readOnly} value={plan.billing_day ?? 1}
+                           onChange={(_e, v) => onChange({ billing_day: Number(v) })} />
+                <FieldErrors errors={errors} path={`${path}.billing_day`} />
             </FormGroup>
-            <FormGroup label={_("Billing cycle starts on day")} fieldId="cta-billing-day">
-                <TextInput id="cta-billing-day" type="number" min={1} max={31} isDisabled={readOnly} value={plan.billingDay ?? 1}
-                           onChange={(_e, v) => onChange({ billingDay: Number(v) })} />
-                <FieldErrors errors={errors} path="costs.billingDay" />
-            </FormGroup>
-            <FormGroup fieldId="cta-p95-billing">
-                <Checkbox id="cta-p95-billing" label={_("Bill by the 95th percentile of 5-minute rates")} isDisabled={readOnly}
+            <FormGroup fieldId={`${ids}p95-billing`}>
+                <Checkbox id={`${ids}p95-billing`} label={_("Bill by the 95th percentile of 5-minute rates")} isDisabled={readOnly}
                           isChecked={plan.percentile95 !== undefined}
-                          onChange={(_e, on) => onChange({ percentile95: on ? { pricePerMbps: "1" } : undefined })} />
+                          onChange={(_e, on) => onChange({ percentile95: on ? { price_per_mbps: "1" } : undefined })} />
                 {plan.percentile95 &&
                     <TextInput aria-label={_("Price per Mbit/s")} placeholder={_("Price per Mbit/s")} isDisabled={readOnly}
-                               value={plan.percentile95.pricePerMbps}
-                               onChange={(_e, v) => onChange({ percentile95: { pricePerMbps: v.trim() } })} />}
-                <FieldErrors errors={errors} path="costs.percentile95" />
+                               value={plan.percentile95.price_per_mbps}
+                               onChange={(_e, v) => onChange({ percentile95: { price_per_mbps: v.trim() } })} />}
+                <FieldErrors errors={errors} path={`${path}.percentile95`} />
             </FormGroup>
         </>
     );

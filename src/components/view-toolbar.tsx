@@ -32,11 +32,13 @@ function presetLabel(preset: string): string {
     case "this year": return _("This year");
     case "last year": return _("Last year");
     case "last 30 days": return _("Last 30 days");
+    case "this billing cycle": return _("This billing cycle");
+    case "last billing cycle": return _("Last billing cycle");
     default: return preset;
     }
 }
 
-const PRESETS = [...TIMEFRAME_PRESETS.slice(0, 6), "last 30 days", ...TIMEFRAME_PRESETS.slice(6)];
+const PRESETS = [...TIMEFRAME_PRESETS.slice(0, 6), "last 30 days", ...TIMEFRAME_PRESETS.slice(6), "this billing cycle", "last billing cycle"];
 
 function compact(iso: string): string {
     return iso.replaceAll("-", "");

@@ -107,3 +107,41 @@ export function minorToDecimal(minor: bigint, currency: string): string {
     const s = digits === 0 ? `${abs}` : `${abs / scale}.${(abs % scale).toString().padStart(digits, "0")}`;
     return negative ? `-${s}` : s;
 }
+
+/**
+ * The exact decimal text of a rational whose denominator has no prime factors but 2 and 5 (every
+ * volume in MB/GiB and every price × volume is one): "1.5", "0.000976562". Null otherwise.
+ */
+export function exactDecimal(r: Rational): string | null {
+    let d = r.d;
+    let twos = 0;
+    let fives = 0;
+    while (d % 2n === 0n) {
+        d /= 2n;
+        twos++;
+    }
+    while (d % 5n === 0n) {
+        d /= 5n;
+        fives++;
+    }
+    if (d !== 1n)
+        return null;
+    const digits = Math.max(twos, fives);
+    const scaled = (r.n < 0n ? -r.n : r.n) * 10n ** BigInt(digits) / r.d;
+    const text = scaled.toString().padStart(digits + 1, "0");
+    const body = digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+    return r.n < 0n ? `-${body}` : body;
+}
+
+/**
+ * An exact decimal text ("1234.5678") in the locale's digits grouping and decimal sign
+ * ("1.234,5678" in German), keeping every digit: for bill lines that must add up by hand.
+ */
+export function formatExact(text: string, locale?: string): string {
+    const m = /^(-?)([0-9]+)(?:\.([0-9]+))?$/.exec(text);
+    if (!m)
+        return text;
+    const fmt = numberFormat(locale);
+    const decimal = fmt.formatToParts(1.5).find(p => p.type === "decimal")?.value ?? ".";
+    return `${m[1]}${fmt.format(BigInt(m[2] as string))}${m[3] ? decimal + m[3] : ""}`;
+}

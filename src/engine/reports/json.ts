@@ -3,6 +3,7 @@
 // through a double on the way into another program.
 
 import { minorToDecimal } from "../money.ts";
+import { billToJson } from "./bills.ts";
 import { Report, isoLocal } from "./report.ts";
 
 export function reportToJson(r: Report): unknown {
@@ -36,6 +37,7 @@ export function reportToJson(r: Report): unknown {
             })),
         })),
         total: { bytes: r.total.bytes.toString(), packets: r.total.packets.toString(), cost: money(r.total.costMinor) },
+        bills: r.bills.map(b => billToJson(b, r.zone)),
         notes: r.notes,
     };
 }

@@ -2,9 +2,11 @@
 // The Report value that every export renders (text, HTML, CSV, JSON): built once from a
 // timeframe's totals, the report groups and the cost plan, so that all formats say the same.
 
-import { CostPlan, GroupConfig, GroupKind, applyCosts } from "../costs.ts";
+import { billExactCost, type AccountBill, type Billing, type BillingNote } from "../billing.ts";
+import { GroupKind, applyCosts } from "../costs.ts";
+import type { CostPlan, GroupConfig } from "../plan.ts";
 import { describeIdentity } from "../identity.ts";
-import { Rational, currencyDigits, roundToMinor } from "../money.ts";
+import { Rational, ZERO, add, currencyDigits, mul, rat, roundToMinor } from "../money.ts";
 import { QuantityOptions } from "../quantity.ts";
 import { Timeframe } from "../timeframe.ts";
 import { Totals, TotalsRow } from "../totals.ts";
@@ -49,6 +51,8 @@ export interface Report {
     total: { bytes: bigint; packets: bigint; costMinor: bigint | null };
     /** With 95th-percentile billing, the billed rate in bit/s. */
     percentile95BitsPerSecond: bigint | null;
+    /** The bill of each account, cycle by cycle (empty without a plan or without billing). */
+    bills: AccountBill[];
     quantity: QuantityOptions;
     /** Things the reader must know: skipped corrupt lines, inexact edges, store errors. */
     notes: string[];
@@ -62,10 +66,12 @@ export type ReportNote =
     | { code: "corrupt-lines"; count: number }
     | { code: "start-inside-interval"; seconds: number }
     | { code: "end-inside-interval"; seconds: number }
-    | { code: "rounding" };
+    | { code: "rounding" }
+    | { code: "rounding-per-cycle" }
+    | BillingNote;
 
-/** A note in the words of the exported reports (English). */
-export function noteText(note: ReportNote): string {
+/** A note in the words of the exported reports (English); times in the report's zone. */
+export function noteText(note: ReportNote, zone = "UTC"): string {
     switch (note.code) {
     case "store-error":
         return `The store could not be read: ${note.message}`;
@@ -77,6 +83,17 @@ export function noteText(note: ReportNote): string {
         return `The end of the timeframe falls inside a stored interval: up to ${note.seconds} s before it are not counted.`;
     case "rounding":
         return "Costs of rows and groups are each rounded from exact amounts; the total is rounded once from the exact total.";
+    case "rounding-per-cycle":
+        return "Each bill is rounded once per billing cycle, half-up; rows and groups show their exact shares, each rounded on its own.";
+    case "partial-cycle":
+        return `The timeframe covers only part of the billing cycle ${formatLocal(note.from, zone)} – ${formatLocal(note.to, zone)}: ` +
+            "that part is billed alone, with the whole included quota and bulk discounts.";
+    case "too-many-cycles":
+        return `The timeframe spans more than ${note.max} billing cycles: no cost is shown. Choose a shorter timeframe.`;
+    case "percentile-unknown":
+        return "No cost is shown: 95th-percentile billing needs 5-minute samples, and this timeframe is too long to take them. Choose a billing cycle or a shorter timeframe.";
+    case "percentile-from-hourly":
+        return "Part of this timeframe is stored as hourly totals only: its 5-minute rates are hourly averages, so the 95th percentile may be lower than the real one.";
     }
 }
 
@@ -91,6 +108,9 @@ export interface ReportInput {
     title?: string;
     quantity?: QuantityOptions;
     percentile95BitsPerSecond?: bigint;
+    /** The bills of the timeframe (billing.ts); rows then carry their share of their account's bill.
+     *  null: bills are not known (yet), so no cost is shown at all. */
+    billing?: Billing | null;
 }
 
 function round(r: Rational | null, currency: string | null): bigint | null {
@@ -102,9 +122,31 @@ export function buildReport(input: ReportInput): Report {
     const nameCount = new Map<string, number>();
     for (const r of totals.rows)
         nameCount.set(r.name, (nameCount.get(r.name) ?? 0) + 1);
-    const costs = applyCosts<TotalsRow>(totals.rows, input.groups, plan,
+    const noCosts = input.billing === null;
+    const costs = applyCosts<TotalsRow>(totals.rows, noCosts ? input.groups.map(g => ({ ...g, plan: undefined })) : input.groups, noCosts ? null : plan,
                                         input.percentile95BitsPerSecond === undefined ? {} : { percentile95BitsPerSecond: input.percentile95BitsPerSecond });
     const currency = costs.currency;
+    let totalMinor = costs.costMinor;
+    if (input.billing) {
+        const share = new Map<string, Rational | null>();
+        for (const bill of input.billing.bills) {
+            const exact = bill.plan.percentile95 ? null : billExactCost(bill);
+            for (const row of totals.rows)
+                if (bill.counters.includes(row.key))
+                    share.set(row.key, exact === null ? null : bill.bytes === 0n ? ZERO : mul(exact, rat(row.bytes, bill.bytes)));
+        }
+        for (const g of costs.groups) {
+            let sum: Rational | null = ZERO;
+            for (const r of g.rows) {
+                r.cost = r.charged ? share.get(r.row.key) ?? null : ZERO;
+                sum = sum === null || r.cost === null ? null : add(sum, r.cost);
+            }
+            g.cost = sum;
+        }
+        const bills = input.billing.bills;
+        totalMinor = input.billing.notes.some(n => n.code === "too-many-cycles" || n.code === "percentile-unknown") ? null
+            : bills.reduce<bigint | null>((t, b) => (t === null || b.costMinor === null ? null : t + b.costMinor), 0n);
+    }
     const groups: ReportGroup[] = costs.groups.map(g => ({
         name: g.name,
         kind: g.kind,
@@ -131,9 +173,10 @@ export function buildReport(input: ReportInput): Report {
         noteList.push({ code: "start-inside-interval", seconds: totals.startEdge.inexactSeconds });
     if (totals.endEdge.inexactSeconds > 0)
         noteList.push({ code: "end-inside-interval", seconds: totals.endEdge.inexactSeconds });
-    if (plan !== null && costs.groups.some(g => g.rows.some(r => r.charged)) && groups.some(g => g.costMinor !== null))
-        noteList.push({ code: "rounding" });
-    const notes = noteList.map(noteText);
+    noteList.push(...input.billing?.notes ?? []);
+    if (currency !== null && costs.groups.some(g => g.rows.some(r => r.charged)) && groups.some(g => g.costMinor !== null))
+        noteList.push({ code: input.billing ? "rounding-per-cycle" : "rounding" });
+    const notes = noteList.map(n => noteText(n, zone));
     return {
         title: input.title ?? "IP traffic",
         host: input.host,
@@ -145,8 +188,9 @@ export function buildReport(input: ReportInput): Report {
         newestData: totals.newest,
         currency,
         groups,
-        total: { bytes: costs.bytes, packets: costs.packets, costMinor: costs.costMinor },
+        total: { bytes: costs.bytes, packets: costs.packets, costMinor: totalMinor },
         percentile95BitsPerSecond: costs.percentile95BitsPerSecond,
+        bills: input.billing?.bills ?? [],
         quantity: input.quantity ?? { style: "iec", decimals: 1 },
         notes,
         noteList,
