@@ -267,11 +267,11 @@ function CostPlanFields({ plan, readOnly, errors, onChange, path = "costs", ids 
                            onChange={(_e, v) => onChange({ free_of_charge: words(v) })} />
                 <FieldErrors errors={errors} path={`${path}.free_of_charge`} />
             </FormGroup>
-{!account &&
-            <FormGroup fieldId={`${ids}charge-other`}>
-                <Checkbox id={`${ids}charge-other`} label={_("Charge traffic that is in no group")} isDisabled={readOnly}
-                          isChecked={plan.charge_other_traffic ?? true} onChange={(_e, on) => onChange({ charge_other_traffic: on })} />
-            </FormGroup>}
+            {!account &&
+                <FormGroup fieldId={`${ids}charge-other`}>
+                    <Checkbox id={`${ids}charge-other`} label={_("Charge traffic that is in no group")} isDisabled={readOnly}
+                              isChecked={plan.charge_other_traffic ?? true} onChange={(_e, on) => onChange({ charge_other_traffic: on })} />
+                </FormGroup>}
             <FormGroup label={_("Billing cycle starts on day")} fieldId={`${ids}billing-day`}>
                 <TextInput id={`${ids}billing-day`} type="number" min={1} max={31} isDisabled={readOnly} value={plan.billing_day ?? 1}
                            onChange={(_e, v) => onChange({ billing_day: Number(v) })} />

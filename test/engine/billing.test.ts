@@ -124,7 +124,7 @@ describe("accounts, billed cycle by cycle", () => {
         const p = plan({ bulk_discounts: [{ up_to: "100", price_per_unit: "2" }], price_per_unit: "1" });
         const bytes: Record<string, bigint> = { a: 100n * GB, b: 100n * GB };
         const billOf = (account: string) => billAccount({ account, plan: p, counters: [account] }, three.slice(0, 1),
-                                                         (_part, counters) => bytes[counters[0] as string] as bigint);
+                                                        (_part, counters) => bytes[counters[0] as string] as bigint);
         expect([billOf("a").costMinor, billOf("b").costMinor]).toEqual([20000n, 20000n]);
     });
 

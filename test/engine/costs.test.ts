@@ -60,7 +60,7 @@ describe("groups and rows", () => {
         { name: "internet services", pattern: "^(www|mail|cvs)$", charged: true },
     ];
     const rows = [row("local", 2_465_300_000n), row("www", 1_770_800_000n), row("mail", 203_800_000n),
-                  row("cvs", 1n), row("unknown", 200_000n), row("related", 200_000n)];
+        row("cvs", 1n), row("unknown", 200_000n), row("related", 200_000n)];
 
     test("rows fall into the first matching group, the rest into other traffic", () => {
         const r = applyCosts(rows, groups, EUR("0.05"));

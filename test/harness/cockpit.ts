@@ -109,7 +109,7 @@ export async function startCockpit(options: CockpitOptions = {}): Promise<Runnin
     // If this process dies without stopping Cockpit (a SIGKILLed jest), nothing else would:
     // a watchdog outside both process groups ends Cockpit's group when this process is gone.
     const watchdog = spawn("/bin/sh", ["-c", 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; kill -TERM "-$2" 2>/dev/null',
-                                        "watchdog", String(process.pid), String(pid)], { detached: true, stdio: "ignore" });
+        "watchdog", String(process.pid), String(pid)], { detached: true, stdio: "ignore" });
     watchdog.unref();
 
     const stop = async (): Promise<void> => {

@@ -39,7 +39,7 @@ export function renderCsv(r: Report): string {
     for (const g of r.groups) {
         for (const row of g.rows)
             lines.push(["rule", csvText(g.name), g.kind, csvText(row.name), csvText(row.description ?? ""), csvText(row.counter),
-                        row.bytes.toString(), row.packets.toString(), row.charged ? "yes" : "no", row.charged ? money(row.costMinor) : "", currency, ...facts].join(","));
+                row.bytes.toString(), row.packets.toString(), row.charged ? "yes" : "no", row.charged ? money(row.costMinor) : "", currency, ...facts].join(","));
         lines.push(["subtotal", csvText(g.name), g.kind, csvText(g.name), "", "", g.bytes.toString(), g.packets.toString(), "",
                     g.rows.some(x => x.charged) ? money(g.costMinor) : "", currency, ...facts].join(","));
     }

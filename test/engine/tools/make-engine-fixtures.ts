@@ -127,10 +127,10 @@ write("engine-dst-berlin",
       "straddling local midnight counts in the day of its end.",
       [
           { tier: "hourly", recs: [...hourly(utc("2025-03-28T23:00:00Z"), utc("2025-04-01T22:00:00Z"), 1),
-                                    ...hourly(utc("2025-10-24T22:00:00Z"), utc("2025-10-26T00:00:00Z"), 2),
-                                    ...hourly(utc("2025-10-26T03:00:00Z"), utc("2025-10-28T23:00:00Z"), 3)] },
+              ...hourly(utc("2025-10-24T22:00:00Z"), utc("2025-10-26T00:00:00Z"), 2),
+              ...hourly(utc("2025-10-26T03:00:00Z"), utc("2025-10-28T23:00:00Z"), 3)] },
           { tier: "detail", recs: [...detail(utc("2025-10-26T00:00:00Z"), utc("2025-10-26T03:00:00Z")),
-                                    { start: utc("2025-10-28T22:58:00Z"), end: utc("2025-10-28T23:03:00Z"), ident: WWW, bytes: 777n, packets: 7n }] },
+              { start: utc("2025-10-28T22:58:00Z"), end: utc("2025-10-28T23:03:00Z"), ident: WWW, bytes: 777n, packets: 7n }] },
       ],
       [
           [utc("2025-03-28T23:00:00Z"), utc("2025-03-29T23:00:00Z")],
