@@ -117,6 +117,21 @@ table inet ref {{
         sh("ip", "-n", self.a, "neigh", "replace", "10.231.0.2", "lladdr", mac_b, "dev", self.va, "nud", "permanent")
         sh("ip", "-n", self.b, "neigh", "replace", "10.231.0.1", "lladdr", mac_a, "dev", self.vb, "nud", "permanent")
 
+    def enable_ipv6(self, extra_a: tuple[str, ...] = ()) -> None:
+        """IPv6 on the link: A fd31::1, B fd31::2, and more addresses of A's (clients), with
+        static neighbours both ways so that no neighbour discovery crosses the link."""
+        for ns, dev, addr in ((self.a, self.va, "fd31::1/64"), (self.b, self.vb, "fd31::2/64")):
+            sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0",
+               f"net.ipv6.conf.{dev}.disable_ipv6=0")
+            sh("ip", "-n", ns, "addr", "add", addr, "dev", dev, "nodad")
+        for addr in extra_a:
+            sh("ip", "-n", self.a, "addr", "add", f"{addr}/64", "dev", self.va, "nodad")
+        sh("ip", "-n", self.a, "neigh", "replace", "fd31::2", "lladdr", self.mac(self.b, self.vb), "dev", self.va,
+           "nud", "permanent")
+        for addr in ("fd31::1", *extra_a):
+            sh("ip", "-n", self.b, "neigh", "replace", addr, "lladdr", self.mac(self.a, self.va), "dev", self.vb,
+               "nud", "permanent")
+
     def delete_link(self) -> None:
         sh("ip", "-n", self.b, "link", "del", self.vb)
 
@@ -191,6 +206,18 @@ table inet ref {{
                           env=full, netns=self.b, check=check)
         self.last_returncode = proc.returncode
         return proc
+
+
+def started_lab(case: unittest.TestCase, make: "type[Lab]" = Lab) -> Lab:
+    """A running lab for a test that needs root (skipped with the reason otherwise)."""
+    require_root(case)
+    lab = make()
+    try:
+        lab.start()
+    except BaseException:
+        lab.close()
+        raise
+    return lab
 
 
 def stored_totals(store: str) -> dict[str, tuple[int, int]]:

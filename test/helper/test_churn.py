@@ -14,7 +14,7 @@ import subprocess
 import unittest
 
 from test.helper.churn import Ledger
-from test.helper.netlab import Lab, intervals, require_root, stored_totals
+from test.helper.netlab import Lab, intervals, started_lab, stored_totals
 
 NFT = """
 table inet acct {
@@ -38,16 +38,10 @@ class Churn(unittest.TestCase):
     lab: Lab
 
     def setUp(self) -> None:
-        require_root(self)
         for tool in ("iptables-nft", "iptables-legacy"):
             if shutil.which(tool) is None:
                 self.skipTest(f"{tool} is not installed (Debian package iptables)")
-        self.lab = Lab()
-        try:
-            self.lab.start()
-        except BaseException:
-            self.lab.close()
-            raise
+        self.lab = started_lab(self)
 
     def tearDown(self) -> None:
         self.lab.close()

@@ -16,7 +16,7 @@ import unittest
 
 from test.helper import common  # noqa: F401  (import path)
 from cta import nftjson
-from test.helper.netlab import PORT, Lab, require_root, sh, stored_totals
+from test.helper.netlab import PORT, sh, started_lab, stored_totals
 
 CLIENTS4 = ["10.231.0.11", "10.231.0.12", "10.231.0.13"]
 CLIENTS6 = ["fd31::11", "fd31::12", "fd31::13"]
@@ -71,11 +71,9 @@ class SetElements(unittest.TestCase):
     def setUp(self) -> None:
         if self._testMethodName == "test_parse_recorded_elements":
             return
-        require_root(self)
-        self.lab = Lab()
+        self.lab = started_lab(self)
         try:
-            self.lab.start()
-            self.v6()
+            self.clients()
         except BaseException:
             self.lab.close()
             raise
@@ -84,23 +82,11 @@ class SetElements(unittest.TestCase):
         if hasattr(self, "lab"):
             self.lab.close()
 
-    def v6(self) -> None:
+    def clients(self) -> None:
         lab = self.lab
-        for ns, dev, addr in ((lab.a, lab.va, "fd31::1/64"), (lab.b, lab.vb, "fd31::2/64")):
-            sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0",
-               f"net.ipv6.conf.{dev}.disable_ipv6=0")
-            sh("ip", "-n", ns, "addr", "add", addr, "dev", dev, "nodad")
+        lab.enable_ipv6(tuple(CLIENTS6))
         for addr in CLIENTS4:
             sh("ip", "-n", lab.a, "addr", "add", f"{addr}/24", "dev", lab.va)
-        for addr in CLIENTS6:
-            sh("ip", "-n", lab.a, "addr", "add", f"{addr}/64", "dev", lab.va, "nodad")
-        sh("ip", "-n", lab.a, "neigh", "replace", "fd31::2", "lladdr", lab.mac(lab.b, lab.vb), "dev", lab.va,
-           "nud", "permanent")
-        sh("ip", "-n", lab.b, "neigh", "replace", "fd31::1", "lladdr", lab.mac(lab.a, lab.va), "dev", lab.vb,
-           "nud", "permanent")
-        for addr in CLIENTS6:
-            sh("ip", "-n", lab.b, "neigh", "replace", addr, "lladdr", lab.mac(lab.a, lab.va), "dev", lab.vb,
-               "nud", "permanent")
         # a never-reset reference counter per client, in the sender's namespace
         rules = "\n".join(f"add rule inet ref out {'ip6' if ':' in a else 'ip'} saddr {a} udp dport {PORT} counter"
                           for a in CLIENTS4 + CLIENTS6)

@@ -22,7 +22,7 @@ import time
 import unittest
 
 from test.helper.churn import Ledger
-from test.helper.netlab import PORT, Lab, intervals, require_root, sh
+from test.helper.netlab import PORT, Lab, intervals, require_root, sh, started_lab
 
 FAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 HOSTILE = ["z\f[7:123456789] -A INPUT -m comment --comment injected\f", "it's", "line\nbreak",
@@ -73,12 +73,7 @@ class SoakLab(Lab):
 
     def start(self) -> "SoakLab":
         super().start()
-        for ns, dev, addr in ((self.a, self.va, "fd31::1/64"), (self.b, self.vb, "fd31::2/64")):
-            sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0",
-               f"net.ipv6.conf.{dev}.disable_ipv6=0")
-            sh("ip", "-n", ns, "addr", "add", addr, "dev", dev, "nodad")
-        sh("ip", "-n", self.a, "neigh", "replace", "fd31::2", "lladdr", self.mac(self.b, self.vb), "dev", self.va,
-           "nud", "permanent")
+        self.enable_ipv6()
         sh("ip", "netns", "exec", self.a, "nft", "add", "rule", "inet", "ref", "out",
            "ip6", "daddr", "fd31::2", "udp", "dport", str(PORT), "counter")
         return self
@@ -124,12 +119,9 @@ class Soak(unittest.TestCase):
                 self.fail(f"{tool} is missing (Debian package iptables)")
         if not os.path.exists(FAKETIME):
             self.fail("libfaketime is missing (Debian package faketime)")
-        self.lab = SoakLab()
-        try:
-            self.lab.start()
-        except BaseException:
-            self.lab.close()
-            raise
+        lab = started_lab(self, SoakLab)
+        assert isinstance(lab, SoakLab)
+        self.lab = lab
 
     def tearDown(self) -> None:
         self.lab.close()
