@@ -52,8 +52,8 @@ def measured_step(st: State, now: int, up: float | None, boot: str) -> int:
     if st.last_run is None or up is None:
         return 0
     wall, up0, boot0 = st.last_run
-    if boot0 != boot or up < up0:
-        return 0                           # another boot: no common clock to compare with
+    if boot0 != boot or up0 < 0 or up < up0:
+        return 0                           # another boot, or no uptime then: nothing to compare with
     step = round(now - (wall + (up - up0)))
     return step if abs(step) >= STEP else 0
 
