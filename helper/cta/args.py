@@ -17,6 +17,9 @@ commands:
   files [--json]            the store's files with their periods (no root needed)
   dismiss-damage [--up-to ID] [--json]
                             forget the damage that status lists (up to that id)
+  rules show                print the nft script of the configured rules (no root needed;
+                            --config - reads the configuration from standard input)
+  rules apply [--json]      collect, then load the rules' table in one nft transaction
 
   --store DIR     store directory (default /var/lib/cockpit-traffic-accounting)
   --config FILE   configuration (default /etc/cockpit-traffic-accounting/config.json)
@@ -30,7 +33,9 @@ _FLAGS = {
     "status": {"--json"},
     "files": {"--json"},
     "dismiss-damage": {"--json"},
+    "rules": {"--json"},
 }
+RULES_ACTIONS = ("show", "apply")
 _VALUES = {"--store", "--config", "--from", "--to", "--resolution", "--up-to"}
 _ONLY = {"--up-to": "dismiss-damage"}
 _COMPACT_ONLY = {"--from", "--to", "--resolution"}
@@ -56,6 +61,7 @@ class Args:
         self.to = 0
         self.resolution = "whole"
         self.up_to: int | None = None
+        self.action = ""                   # rules: show or apply
 
 
 def time_arg(text: str) -> int:
@@ -81,6 +87,13 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
     args = Args(command, default_store, default_config)
     values: dict[str, str] = {}
     rest = argv[1:]
+    if command == "rules":
+        if not rest or rest[0] not in RULES_ACTIONS:
+            if rest and rest[0] in ("-h", "--help"):
+                raise HelpRequested()
+            raise UsageError("rules: show or apply is required")
+        args.action = rest[0]
+        rest = rest[1:]
     i = 0
     while i < len(rest):
         word = rest[i]
