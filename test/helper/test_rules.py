@@ -192,6 +192,22 @@ class PerHost(unittest.TestCase):
         self.assertEqual(got[odd][0], ref["10.231.0.11"] - ref0["10.231.0.11"])
         self.assertEqual(got[web][0], ref["10.231.0.11"] - ref0["10.231.0.11"] + ref["10.231.0.12"] - ref0["10.231.0.12"])
 
+    def test_nft_error_text_is_passed_on_verbatim(self) -> None:
+        lab = self.lab
+        lab.write_config(PER_HOST)
+        # without CAP_NET_ADMIN nft itself refuses: its text, as it printed it, follows our line
+        argv = ["ip", "netns", "exec", lab.b, "setpriv", "--bounding-set=-net_admin"]
+        import subprocess
+        from test.helper.common import HELPER, PYTHON
+        p = subprocess.run(argv + [PYTHON, HELPER, "rules", "apply", "--store", lab.store, "--config", lab.config],
+                           capture_output=True, text=True, timeout=60)
+        nft = subprocess.run(argv + ["nft", "-f", "-"], input=rules.script(configmod.load_config(lab.config).rules),
+                             capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(nft.returncode, 0)
+        self.assertEqual(p.returncode, 7, p.stderr)
+        self.assertEqual(p.stderr, "cta-helper: rules: nft refused the rules (the table is as it was):\n" + nft.stderr)
+        self.assertEqual(lab.b_exec("nft", "list", "ruleset"), "")
+
     def assert_counters_only(self, items: list[dict[str, object]]) -> None:
         """No statement that decides a packet's fate; jumps only to the table's own counter chains."""
         for item in items:
