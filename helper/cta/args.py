@@ -87,19 +87,16 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
     args = Args(command, default_store, default_config)
     values: dict[str, str] = {}
     rest = argv[1:]
-    if command == "rules":
-        if not rest or rest[0] not in RULES_ACTIONS:
-            if rest and rest[0] in ("-h", "--help"):
-                raise HelpRequested()
-            raise UsageError("rules: show or apply is required")
-        args.action = rest[0]
-        rest = rest[1:]
     i = 0
     while i < len(rest):
         word = rest[i]
         name, eq, value = word.partition("=")
         if word in ("-h", "--help"):
             raise HelpRequested()
+        if command == "rules" and word in RULES_ACTIONS and not args.action:
+            args.action = word             # anywhere: the page puts --store and --config first
+            i += 1
+            continue
         if name in _VALUES and (command == "compact" or name not in _COMPACT_ONLY) and _ONLY.get(name, command) == command:
             if not eq:
                 i += 1
@@ -117,6 +114,8 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
         else:
             raise UsageError(f"{command}: unknown argument {word!r}")
         i += 1
+    if command == "rules" and not args.action:
+        raise UsageError("rules: show or apply is required")
     args.store = values.get("--store", args.store)
     args.config = values.get("--config", args.config)
     if "--up-to" in values:

@@ -341,8 +341,11 @@ class WithSystemdRunning(unittest.TestCase):
         calls += (remove := self.systemd.run(["dpkg", "--remove", PACKAGE]))
         self.assertIn(f"deb-systemd-invoke stop {timers}", remove)
         calls += self.systemd.run(["dpkg", "--purge", PACKAGE])
-        # the services are never started by the package (the rules' service at most stopped on remove)
-        self.assertEqual([c for c in calls if ".service" in c and "stop" not in c.split()], [])
+        # the services are never started by the package; the rules' one is only enabled (a preset)
+        # and stopped on remove
+        starts = {"start", "restart", "try-restart", "reload-or-restart", "reload"}
+        self.assertEqual([c for c in calls if ".service" in c and starts & set(c.split())], [])
+        self.assertEqual({c.split()[-1] for c in calls if ".service" in c}, {common.RULES_SERVICE})
         self.assertIsNone(common.dpkg_status())
 
 
