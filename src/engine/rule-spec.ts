@@ -75,6 +75,8 @@ export interface Rule {
     port: number;
     interface: string;
     timeoutSeconds: number;
+    /** Whether the file gave timeout_seconds; if not, the default follows interval_seconds. */
+    timeoutGiven: boolean;
 }
 
 function v6Value(text: string): bigint | null {
@@ -164,7 +166,7 @@ export function parseRule(v: unknown, path: string, intervalSeconds: number): Ru
     const name = required(o, "name", path);
     if (nameProblem(name))
         throw new ValueProblem(`${path}.name`, NAME_MESSAGE);
-    const rule: Rule = { id, name: name as string, kind, direction: "in", hook: "input", network: null, protocol: "", port: 0, interface: "", timeoutSeconds: 0 };
+    const rule: Rule = { id, name: name as string, kind, direction: "in", hook: "input", network: null, protocol: "", port: 0, interface: "", timeoutSeconds: 0, timeoutGiven: false };
     if (kind === "address") {
         rule.network = parseNetwork(required(o, "address", path), `${path}.address`);
     } else if (kind === "hosts") {
@@ -175,6 +177,7 @@ export function parseRule(v: unknown, path: string, intervalSeconds: number): Ru
         const low = 2 * intervalSeconds;
         rule.timeoutSeconds = Math.max(MIN_TIMEOUT, low);
         if ("timeout_seconds" in o) {
+            rule.timeoutGiven = true;
             rule.timeoutSeconds = whole(o.timeout_seconds, `${path}.timeout_seconds`, 20, MAX_TIMEOUT);
             if (rule.timeoutSeconds < low)
                 throw new ValueProblem(`${path}.timeout_seconds`, `must be at least twice interval_seconds (${low}): an element that times out between two collections loses what it counted`);
@@ -219,7 +222,8 @@ export function ruleConfig(rule: Rule): RuleConfig {
         out.address = rule.network?.text ?? "";
     else if (rule.kind === "hosts") {
         out.subnet = rule.network?.text ?? "";
-        out.timeout_seconds = rule.timeoutSeconds;
+        if (rule.timeoutGiven)
+            out.timeout_seconds = rule.timeoutSeconds;
     } else if (rule.kind === "port") {
         out.protocol = rule.protocol as "tcp" | "udp";
         out.port = rule.port;
