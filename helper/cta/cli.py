@@ -97,6 +97,8 @@ def _restore_rules(store: str, cfg: configmod.Config, res: Any) -> tuple[str, st
         why = rules.restore(store, cfg, previous, res.end)
     except rules.RulesError as e:
         return "", str(e)
+    except (ValueError, KeyError, TypeError) as e:
+        return "", f"cannot read nft's listing of the table: {e}"
     return {"missing": "missing", "changed": "changed outside the helper",
             "configured": "not as configured"}.get(why, ""), ""
 

@@ -262,10 +262,13 @@ def restore(root: str, cfg: Config, since: int | None, now: int) -> str:
     """After a collection, with the lock held: the table as configured, loaded again when it is
     missing or not as applied. Returns "" or the reason it was loaded; a note records the gap.
     Nothing happens (not even a listing) while no rules are configured and none were applied."""
-    if not cfg.rules and not _state(root).get("handle"):
+    st = _state(root)
+    if not cfg.rules and not st.get("handle"):
         return ""
     why = is_current(root, cfg.rules)
     if not why:
+        if not cfg.rules:
+            _remember(root, script([]), None)      # gone and not wanted: stop looking for it
         return ""
     replace(root, cfg.rules)
     if why in WHY:

@@ -192,6 +192,41 @@ class PerHost(unittest.TestCase):
         self.assertEqual(got[odd][0], ref["10.231.0.11"] - ref0["10.231.0.11"])
         self.assertEqual(got[web][0], ref["10.231.0.11"] - ref0["10.231.0.11"] + ref["10.231.0.12"] - ref0["10.231.0.12"])
 
+    def test_collect_keeps_the_table_as_configured(self) -> None:
+        lab = self.lab
+
+        def port_rule(port: int) -> dict[str, object]:
+            return {"rules": [{"id": "web", "name": "Web", "kind": "port", "protocol": "udp", "port": port,
+                               "direction": "in", "hook": "input"}]}
+
+        def reasons() -> list[str]:
+            with open(os.path.join(lab.store, "notes.json")) as f:
+                return [n["reason"] for n in json.load(f)["notes"] if "rules table" in n["reason"]]
+
+        # configured but never applied: the first collect loads it, and notes nothing
+        lab.write_config(port_rule(PORT))
+        lab.collect()
+        lab.collect()
+        self.assertIn(f"udp dport {PORT} jump r_web", lab.b_exec("nft", "list", "table", "inet", "cta_accounting"))
+        self.assertFalse(os.path.exists(os.path.join(lab.store, "notes.json")) and reasons())
+        # the file changed by hand: the next collect loads what it says
+        lab.write_config(port_rule(PORT + 1))
+        lab.collect()
+        self.assertIn(f"udp dport {PORT + 1} jump r_web", lab.b_exec("nft", "list", "table", "inet", "cta_accounting"))
+        # a chain flushed by somebody else: loaded again, with a note
+        lab.b_exec("nft", "flush", "chain", "inet", "cta_accounting", "input")
+        p = lab.collect()
+        self.assertIn("rules: the table was changed outside the helper and was loaded again", p.stderr)
+        self.assertIn(f"udp dport {PORT + 1} jump r_web", lab.b_exec("nft", "list", "table", "inet", "cta_accounting"))
+        self.assertEqual(len([r for r in reasons() if "changed outside the helper" in r]), 1)
+        # no rules any more: the table goes, and stays gone
+        lab.write_config({})
+        lab.collect()
+        self.assertEqual(lab.b_exec("nft", "list", "ruleset"), "")
+        lab.collect()
+        with open(os.path.join(lab.store, rules.STATE_FILE)) as f:
+            self.assertIsNone(json.load(f)["handle"])
+
     def test_nft_error_text_is_passed_on_verbatim(self) -> None:
         lab = self.lab
         lab.write_config(PER_HOST)
