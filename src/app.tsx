@@ -316,7 +316,11 @@ export function App() {
                 {config &&
                     <RulesCard config={config.file} parsed={config.parsed} access={access} request={ruleRequest}
                                onRequestTaken={takeRuleRequest}
-                               onApplied={message => { toast("success", message); setReload(n => n + 1) }} />}
+                               onChanged={applied => {
+                                   if (applied !== null)
+                                       toast("success", applied);
+                                   setReload(n => n + 1);
+                               }} />}
             </PageSection>
             {dialog === "compact" && status &&
                 <CompactDialog status={status} retentionDays={config?.parsed.settings.retention.detailDays ?? 7}

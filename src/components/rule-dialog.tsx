@@ -23,8 +23,9 @@ export interface RuleDialogProps {
     index: number;
     /** The form's start (a rule to edit, or a new draft); null: delete the rule at index. */
     draft: RuleDraft | null;
-    /** A message for the toast when applied, null when cancelled. */
-    onClose: (applied: string | null) => void;
+    /** applied: a message for the toast, null when not applied; wrote: the file was written
+     *  (also when put back after nft refused: the page must read it again for its new tag). */
+    onClose: (applied: string | null, wrote: boolean) => void;
 }
 
 /** The script the helper would load for this configuration text, or why it cannot be shown;
@@ -59,6 +60,9 @@ export function RuleDialog({ config, parsed, index, draft: start, onClose }: Rul
     const [draft, setDraft] = useState<RuleDraft | null>(start);
     const [busy, setBusy] = useState(false);
     const [failure, setFailure] = useState<ReactNode>(null);
+    const [wrote, setWrote] = useState(false);
+    // the file's tag as this dialog last left it: a second try after nft refused saves over that
+    const [tag, setTag] = useState(config.tag);
     const checked = checkWith(parsed.settings, parsed.raw, index, draft);
     const { script, error: scriptError } = useScript(checked.error ? null : checked.text);
     const update = (change: Partial<RuleDraft>) => setDraft(d => (d ? { ...d, ...change } : d));
@@ -67,9 +71,11 @@ export function RuleDialog({ config, parsed, index, draft: start, onClose }: Rul
     const apply = async () => {
         setBusy(true);
         setFailure(null);
-        let tag: string;
+        let saved: string;
         try {
-            tag = await saveConfig(checked.text, config.tag);
+            saved = await saveConfig(checked.text, tag);
+            setWrote(true);
+            setTag(saved);
         } catch (e) {
             setBusy(false);
             setFailure(e instanceof ConfigChangedError
@@ -81,7 +87,7 @@ export function RuleDialog({ config, parsed, index, draft: start, onClose }: Rul
             await applyRules();
         } catch (e) {
             // the table is as it was: so is the configuration, or every collection would try again
-            const restored = await saveConfig(config.text ?? "", tag).then(() => true, () => false);
+            const restored = await saveConfig(config.text ?? "", saved).then(t => { setTag(t); return true }, () => false);
             setBusy(false);
             setFailure(
                 <>
@@ -92,15 +98,16 @@ export function RuleDialog({ config, parsed, index, draft: start, onClose }: Rul
                 </>);
             return;
         }
-        onClose(deleting ? format(_("Rule $0 deleted"), oldName) : format(_("Rule $0 applied"), draft?.name ?? ""));
+        onClose(deleting ? format(_("Rule $0 deleted"), oldName) : format(_("Rule $0 applied"), draft?.name ?? ""), true);
     };
 
     const title = deleting ? format(_("Delete rule $0"), oldName) : index < parsed.settings.rules.length ? _("Edit rule") : _("Add rule");
     return (
-        <Modal isOpen onClose={() => onClose(null)} variant="medium" aria-labelledby="cta-rule-title">
+        <Modal isOpen onClose={() => onClose(null, wrote)} variant="medium" aria-labelledby="cta-rule-title">
             <ModalHeader title={title} labelId="cta-rule-title"
                          description={_("The helper counts these in a table of its own, inet cta_accounting, that cannot drop or accept a packet.")} />
             <ModalBody>
+                {failure && <Alert isInline variant="danger" title={_("Not applied")} className="cta-rule-failure">{failure}</Alert>}
                 {draft && <RuleForm draft={draft} update={update} field={checked.field} message={checked.error?.message} />}
                 {checked.error && checked.field === null &&
                     <Alert isInline variant="danger" title={_("The configuration would not be valid")}>
@@ -113,14 +120,13 @@ export function RuleDialog({ config, parsed, index, draft: start, onClose }: Rul
                         ? <Alert isInline variant="danger" title={_("The script could not be made")}><pre className="cta-helper-output">{scriptError}</pre></Alert>
                         : script === null ? <Spinner size="md" aria-label={_("Making the script…")} />
                             : <pre className="cta-script" aria-label={_("nft script")}>{script}</pre>}
-                {failure && <Alert isInline variant="danger" title={_("Not applied")}>{failure}</Alert>}
             </ModalBody>
             <ModalFooter>
                 <Button variant={deleting ? "danger" : "primary"} onClick={() => { void apply() }} isLoading={busy}
                         isAriaDisabled={busy || checked.error !== null || script === null}>
                     {deleting ? _("Delete and apply") : _("Save and apply")}
                 </Button>
-                <Button variant="link" onClick={() => onClose(null)}>{_("Cancel")}</Button>
+                <Button variant="link" onClick={() => onClose(null, wrote)}>{_("Cancel")}</Button>
             </ModalFooter>
         </Modal>
     );

@@ -23,13 +23,13 @@ export interface RulesCardProps {
     /** A draft to open the add dialog with (the empty state's first step), or null. */
     request: RuleDraft | null;
     onRequestTaken: () => void;
-    /** Called with the toast's text after a change was saved and applied. */
-    onApplied: (message: string) => void;
+    /** After the file was written: with the toast's text when the rules were applied. */
+    onChanged: (applied: string | null) => void;
 }
 
 type Open = { index: number; draft: RuleDraft | null } | "script" | null;
 
-export function RulesCard({ config, parsed, access, request, onRequestTaken, onApplied }: RulesCardProps) {
+export function RulesCard({ config, parsed, access, request, onRequestTaken, onChanged }: RulesCardProps) {
     const [open, setOpen] = useState<Open>(null);
     const rules = parsed.settings.rules;
     const canEdit = access === "allowed" && parsed.errors.length === 0;
@@ -95,10 +95,10 @@ export function RulesCard({ config, parsed, access, request, onRequestTaken, onA
             </CardBody>
             {open === "script" && <ScriptDialog text={config.text ?? ""} onClose={() => setOpen(null)} />}
             {open !== null && open !== "script" &&
-                <RuleDialog config={config} parsed={parsed} index={open.index} draft={open.draft} onClose={applied => {
+                <RuleDialog config={config} parsed={parsed} index={open.index} draft={open.draft} onClose={(applied, wrote) => {
                     setOpen(null);
-                    if (applied !== null)
-                        onApplied(applied);
+                    if (wrote)
+                        onChanged(applied);
                 }} />}
         </Card>
     );

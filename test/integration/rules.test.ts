@@ -5,9 +5,9 @@
 // counting real UDP exactly, the rule deleted again; and a session without administrative access
 // that sees the rules but cannot change them. The helper runs inside the lab's server namespace
 // (a wrapper named by CTA_HELPER), never on this machine's own rule set.
-import { readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
 import { ErrorLog, launchBrowser, newContext, openByUrl, PAGE_FRAME, screenshot } from "../harness/browser.ts";
 import { startCockpit, type RunningCockpit } from "../harness/cockpit.ts";
@@ -59,6 +59,10 @@ beforeAll(async () => {
     // root runs the helper in the server's namespace; other users (only reading) run it as it is
     wrapper = join(lab.dir, "cta-helper");
     writeFileSync(wrapper, `#!/bin/sh
+# with ${"$"}{0%/*}/refuse present, root runs it without CAP_NET_ADMIN: nft itself refuses
+if [ "$(id -u)" = 0 ] && [ -e "${"$"}{0%/*}/refuse" ]; then
+    exec ip netns exec ${lab.server} setpriv --bounding-set=-net_admin /usr/bin/python3 ${resolve("helper/cta-helper")} "$@"
+fi
 if [ "$(id -u)" = 0 ]; then exec ip netns exec ${lab.server} /usr/bin/python3 ${resolve("helper/cta-helper")} "$@"; fi
 exec /usr/bin/python3 ${resolve("helper/cta-helper")} "$@"
 `);
@@ -184,6 +188,39 @@ describeIfRoot("rules on the page, with administrative access", () => {
         await reloaded.locator(".cta-rules-card").scrollIntoViewIfNeeded();
         await screenshot(page, "rules-card-light");
         session.frame = reloaded;
+    });
+
+    test("when nft refuses, its text is shown as it printed it and the file is put back", async () => {
+        const { frame, page } = session;
+        const before = readFileSync(lab.config, "utf8");
+        writeFileSync(join(lab.dir, "refuse"), "");
+        try {
+            await frame.getByRole("button", { name: "Add rule…" }).click();
+            const dialog = frame.getByRole("dialog", { name: "Add rule" });
+            await dialog.locator("#cta-rule-name").fill("<b>uplink</b>");
+            await dialog.locator("#cta-rule-kind").selectOption("interface");
+            await dialog.locator("#cta-rule-interface").fill("lo");
+            const previewed = await dialog.locator("pre.cta-script").textContent() ?? "";
+            // what nft itself prints for the previewed script, run as the refusing helper runs it
+            const nft = spawnSync("ip", ["netns", "exec", lab.server, "setpriv", "--bounding-set=-net_admin", "nft", "-f", "-"],
+                                  { input: previewed, encoding: "utf8" });
+            expect(nft.status).not.toBe(0);
+            expect(nft.stderr).not.toBe("");
+            await dialog.getByRole("button", { name: "Save and apply" }).click();
+            const output = dialog.locator("pre.cta-helper-output");
+            await output.waitFor();
+            await expect(output.textContent()).resolves.toBe(`cta-helper: rules: nft refused the rules (the table is as it was):\n${nft.stderr.trimEnd()}`);
+            await dialog.getByText("the configuration was put back as it was", { exact: false }).waitFor();
+            await expect(dialog.locator("b").count()).resolves.toBe(0);
+            // a second try stays possible (once whatever refused is fixed)
+            await expect(dialog.getByRole("button", { name: "Save and apply" }).getAttribute("aria-disabled")).resolves.not.toBe("true");
+            await screenshot(page, "rules-nft-refused");
+            await dialog.getByRole("button", { name: "Cancel" }).click();
+        } finally {
+            rmSync(join(lab.dir, "refuse"), { force: true });
+        }
+        expect(readFileSync(lab.config, "utf8")).toBe(before);
+        expect(table()?.chains).not.toContain("r_rule3");
     });
 
     test("a rule deleted from the page is gone from the file and the table", async () => {
