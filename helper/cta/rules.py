@@ -242,11 +242,11 @@ def is_current(root: str, rules: list[Rule]) -> str:
     if live is None:
         return "missing"
     handle, found = live
-    if st.get("handle") != handle or found != shape(rules):
-        return "changed"
+    if st.get("handle") != handle:
+        return "changed"                   # replaced by somebody else
     if st.get("digest") != digest(script(rules)):
         return "configured"
-    return ""
+    return "" if found == shape(rules) else "changed"
 
 
 WHY = {
