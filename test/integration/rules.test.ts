@@ -223,6 +223,20 @@ describeIfRoot("rules on the page, with administrative access", () => {
         expect(table()?.chains).not.toContain("r_rule3");
     });
 
+    test("a rule edited on the page keeps its id, and its set", async () => {
+        const { frame } = session;
+        await frame.getByRole("button", { name: "Edit Hosts" }).click();
+        const dialog = frame.getByRole("dialog", { name: "Edit rule" });
+        await expect(dialog.locator("#cta-rule-subnet").inputValue()).resolves.toBe("10.231.7.0/24");
+        await dialog.locator("#cta-rule-name").fill("Hosts (lab)");
+        await dialog.locator("#cta-rule-direction").selectOption("both");
+        await expect(dialog.locator("pre.cta-script").textContent()).resolves.toContain("ip daddr 10.231.7.0/24 update @h_rule1 { ip daddr counter }");
+        await dialog.getByRole("button", { name: "Save and apply" }).click();
+        await frame.getByText("Rule Hosts (lab) applied").waitFor();
+        expect(configuredRules().map(r => [r.id, r.name])).toEqual([["rule1", "Hosts (lab)"], ["rule2", HOSTILE]]);
+        expect(table()?.sets).toEqual(["h_rule1"]);
+    });
+
     test("a rule deleted from the page is gone from the file and the table", async () => {
         const { frame } = session;
         await frame.getByRole("button", { name: `Delete ${HOSTILE}` }).click();
@@ -243,7 +257,7 @@ describeIfRoot("rules on the page, without administrative access", () => {
         const session = await open("nobody", "en", "dark");
         const { frame, page } = session;
         const card = frame.locator(".cta-rules-card");
-        await card.getByText("Hosts").waitFor();
+        await card.getByText("Hosts (lab)").waitFor();
         await card.getByText("needs administrative access", { exact: false }).waitFor();
         await expect(card.getByRole("button", { name: "Add rule…" }).count()).resolves.toBe(0);
         await expect(card.getByRole("button", { name: /^(Edit|Delete) / }).count()).resolves.toBe(0);
