@@ -192,6 +192,58 @@ class PerHost(unittest.TestCase):
         self.assertEqual(got[odd][0], ref["10.231.0.11"] - ref0["10.231.0.11"])
         self.assertEqual(got[web][0], ref["10.231.0.11"] - ref0["10.231.0.11"] + ref["10.231.0.12"] - ref0["10.231.0.12"])
 
+    def test_every_kind_loads_and_counts_exactly(self) -> None:
+        lab = self.lab
+        assert isinstance(lab, RuleLab)
+        # references in B too, in a table the helper never touches, at the filter priority
+        lab.nft_b(f"""
+table inet refb {{
+    chain input {{
+        type filter hook input priority 0; policy accept;
+        iifname "{lab.vb}" counter
+        udp dport {PORT} counter
+    }}
+}}
+""")
+
+        def refb() -> tuple[int, int]:
+            doc = json.loads(lab.b_exec("nft", "-j", "list", "table", "inet", "refb"))
+            values = [e["counter"]["bytes"] for i in doc["nftables"] if "rule" in i for e in i["rule"]["expr"] if "counter" in e]
+            return values[0], values[1]
+
+        def rule(rule_id: str, kind: str, direction: str, hook: str, **what: object) -> dict[str, object]:
+            return {"id": rule_id, "name": rule_id, "kind": kind, "direction": direction, "hook": hook, **what}
+
+        lab.write_config({"rules": [
+            rule("a4", "address", "both", "input", address="10.231.0.12"),
+            rule("a6", "address", "out", "input", address="fd31:0:0:1::11"),
+            rule("p", "port", "both", "input", protocol="udp", port=PORT),
+            rule("i", "interface", "in", "input", interface=lab.vb),
+            # these see nothing of this traffic, but nft must take them
+            rule("o4", "address", "in", "output", address="10.231.0.0/24"),
+            rule("o6", "port", "out", "output", protocol="tcp", port=22),
+            rule("f1", "interface", "both", "forward", interface=lab.vb),
+            rule("f2", "hosts", "both", "forward", subnet="fd31::/48"),
+            rule("f3", "address", "both", "forward", address="::/0"),
+        ]})
+        lab.collect()
+        lab.helper("rules", "apply")
+        ref0, b0 = lab.references(), refb()
+        # datagrams below the link's MTU: a port is only in an IPv6 packet's first fragment
+        # (docs/configuration.md, "Rules")
+        self.send_round(3, 120)
+        lab.collect()
+        self.send_round(2, 233)
+        lab.collect()
+        ref, b1 = lab.references(), refb()
+        got = {k.split(" ")[3]: v[0] for k, v in stored_totals(lab.store).items() if " cta_accounting " in k}
+        self.assertEqual(got["r_a4"], ref["10.231.0.12"] - ref0["10.231.0.12"])
+        self.assertEqual(got["r_a6"], ref["fd31:0:0:1::11"] - ref0["fd31:0:0:1::11"])
+        self.assertEqual(got["r_p"], b1[1] - b0[1])
+        self.assertEqual(got["r_p"], sum(ref[a] - ref0[a] for a in CLIENTS4 + CLIENTS6))
+        self.assertEqual(got["r_i"], b1[0] - b0[0])
+        self.assertEqual(sorted(got), ["r_a4", "r_a6", "r_i", "r_p"])
+
     def test_collect_keeps_the_table_as_configured(self) -> None:
         lab = self.lab
 
