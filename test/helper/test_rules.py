@@ -243,6 +243,15 @@ table inet refb {{
         self.assertEqual(got["r_p"], sum(ref[a] - ref0[a] for a in CLIENTS4 + CLIENTS6))
         self.assertEqual(got["r_i"], b1[0] - b0[0])
         self.assertEqual(sorted(got), ["r_a4", "r_a6", "r_i", "r_p"])
+        # a fragmented IPv6 datagram (no conntrack here): the port rule sees its first fragment
+        # only, less than was sent; the address rule every fragment, with their own headers
+        lab.send_from("fd31:0:0:1::11", 1, 3000)
+        lab.collect()
+        sent = lab.references()["fd31:0:0:1::11"] - ref["fd31:0:0:1::11"]
+        after = {k.split(" ")[3]: v[0] for k, v in stored_totals(lab.store).items() if " cta_accounting " in k}
+        self.assertLess(after["r_p"] - got["r_p"], sent)
+        self.assertGreater(after["r_p"] - got["r_p"], 0)
+        self.assertGreaterEqual(after["r_a6"] - got["r_a6"], sent)
 
     def test_collect_keeps_the_table_as_configured(self) -> None:
         lab = self.lab
