@@ -17,6 +17,9 @@ commands:
   files [--json]            the store's files with their periods (no root needed)
   dismiss-damage [--up-to ID] [--json]
                             forget the damage that status lists (up to that id)
+  schedule show|apply [--json]
+                            the collect timer's drop-in for interval_seconds; apply
+                            writes it and restarts the timer (root)
 
   --store DIR     store directory (default /var/lib/cockpit-traffic-accounting)
   --config FILE   configuration (default /etc/cockpit-traffic-accounting/config.json)
@@ -30,7 +33,10 @@ _FLAGS = {
     "status": {"--json"},
     "files": {"--json"},
     "dismiss-damage": {"--json"},
+    "schedule": {"--json"},
 }
+# commands that take one action word first
+_ACTIONS = {"schedule": ("show", "apply")}
 _VALUES = {"--store", "--config", "--from", "--to", "--resolution", "--up-to"}
 _ONLY = {"--up-to": "dismiss-damage"}
 _COMPACT_ONLY = {"--from", "--to", "--resolution"}
@@ -56,6 +62,7 @@ class Args:
         self.to = 0
         self.resolution = "whole"
         self.up_to: int | None = None
+        self.action = ""
 
 
 def time_arg(text: str) -> int:
@@ -81,6 +88,10 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
     args = Args(command, default_store, default_config)
     values: dict[str, str] = {}
     rest = argv[1:]
+    if command in _ACTIONS:
+        if not rest or rest[0] not in _ACTIONS[command]:
+            raise UsageError(f"{command}: needs one of {', '.join(_ACTIONS[command])}")
+        args.action = rest.pop(0)
     i = 0
     while i < len(rest):
         word = rest[i]
