@@ -5,7 +5,7 @@ The packaged timer fires every 5 minutes on the wall clock (OnCalendar=*:0/5). A
 becomes a systemd drop-in for that timer, written from the configuration: a calendar schedule
 where the interval divides the minute, the hour or the day evenly (collections stay aligned to
 the clock, and Persistent= still catches up a missed run), otherwise a monotonic one (every N
-seconds from the last run). The default interval removes the drop-in, so that the packaged
+seconds from the last run, starting N seconds after boot, or at once when applied). The default interval removes the drop-in, so that the packaged
 timer applies unchanged. `apply` then reloads systemd and restarts the timer if it runs (a
 timer an admin stopped stays stopped)."""
 
@@ -44,8 +44,10 @@ def dropin_text(seconds: int) -> str | None:
     cal = calendar(seconds)
     if cal is not None:
         return f"{head}OnCalendar=\nOnCalendar={cal}\n"
-    # no calendar fits: every N seconds from the timer's start and from each run
-    return f"{head}OnCalendar=\nOnActiveSec={seconds}s\nOnUnitActiveSec={seconds}s\n"
+    # No calendar fits: every N seconds from the last run. OnBootSec= starts the chain N seconds
+    # after boot; when the timer is restarted later (apply, an upgrade) it is in the past, and
+    # systemd then runs collect at once, so the new interval counts from that run.
+    return f"{head}OnCalendar=\nOnBootSec={seconds}s\nOnUnitActiveSec={seconds}s\n"
 
 
 def cron_line(seconds: int) -> str | None:

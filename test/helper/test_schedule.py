@@ -50,7 +50,7 @@ class Calendar(unittest.TestCase):
             with self.subTest(seconds=seconds):
                 self.assertIsNone(schedule.calendar(seconds))
                 text = schedule.dropin_text(seconds) or ""
-                self.assertIn(f"\nOnCalendar=\nOnActiveSec={seconds}s\nOnUnitActiveSec={seconds}s\n", text)
+                self.assertIn(f"\nOnCalendar=\nOnBootSec={seconds}s\nOnUnitActiveSec={seconds}s\n", text)
 
     def test_cron_lines(self) -> None:
         self.assertEqual(schedule.cron_line(300), f"*/5 * * * *  root  {schedule.CRON_HELPER}")

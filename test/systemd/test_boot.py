@@ -269,7 +269,7 @@ class UnderSystemd(unittest.TestCase):
         # the page runs with superuser after saving) replaces the schedule with a drop-in of its own.
         inside("rm", f"/etc/systemd/system/{COLLECT}.timer.d/test.conf")
         self.check_interval(20, "*:*:0/20")
-        self.check_interval(45, None)
+        self.check_interval(25, None)
         # the default again: the drop-in goes, the packaged five minutes are back
         inside("sh", "-c", f"echo '{{\"interval_seconds\": 300}}' > /etc/{PACKAGE}/config.json")
         inside("/usr/libexec/cockpit-traffic-accounting/cta-helper", "schedule", "apply")
@@ -282,15 +282,17 @@ class UnderSystemd(unittest.TestCase):
         """Sets interval_seconds, applies it, and sees the timer's next runs that far apart."""
         inside("sh", "-c", f"echo '{{\"interval_seconds\": {seconds}}}' > /etc/{PACKAGE}/config.json")
         inside("/usr/libexec/cockpit-traffic-accounting/cta-helper", "schedule", "apply")
-        timer = show(f"{COLLECT}.timer", "TimersCalendar", "TimersMonotonic", "ActiveState")
-        self.assertEqual(timer["ActiveState"], "active", timer)
+        self.assertEqual(show(f"{COLLECT}.timer", "ActiveState")["ActiveState"], "active")
+        # one line per timer, so not through show()
+        timers = inside("systemctl", "show", f"{COLLECT}.timer", "--property=TimersCalendar", "--property=TimersMonotonic")
         if calendar is not None:
             self.assertIn(f"OnCalendar={calendar}", inside("systemctl", "cat", f"{COLLECT}.timer"))
-            self.assertEqual(timer["TimersMonotonic"], "", timer)
-            self.assertEqual(timer["TimersCalendar"].count("OnCalendar="), 1, timer)
+            self.assertEqual(timers.count("OnCalendar="), 1, timers)
+            self.assertNotIn("TimersMonotonic={", timers)
         else:
-            self.assertEqual(timer["TimersCalendar"], "", timer)
-            self.assertIn(f"OnUnitActiveUSec={seconds}s", timer["TimersMonotonic"], timer)
+            self.assertNotIn("OnCalendar=", timers)
+            self.assertIn(f"OnBootUSec={seconds}s", timers)
+            self.assertIn(f"OnUnitActiveUSec={seconds}s", timers)
         # two runs in a row, started the interval apart (systemd's AccuracySec=1s allows a second)
         first = wait_for_run(f"{COLLECT}.service", monotonic_now(), timeout=seconds + 30)
         second = wait_for_run(f"{COLLECT}.service", int(first["ExecMainStartTimestampMonotonic"]), timeout=seconds + 30)
