@@ -17,6 +17,7 @@ commands:
   files [--json]            the store's files with their periods (no root needed)
   dismiss-damage [--up-to ID] [--json]
                             forget the damage that status lists (up to that id)
+  names [--json]            host names by address, and where they came from
   schedule show|apply [--json]
                             the collect timer's drop-in for interval_seconds; apply
                             writes it and restarts the timer (root)
@@ -34,6 +35,7 @@ _FLAGS = {
     "files": {"--json"},
     "dismiss-damage": {"--json"},
     "schedule": {"--json"},
+    "names": {"--json"},
 }
 # commands that take one action word first
 _ACTIONS = {"schedule": ("show", "apply")}

@@ -59,6 +59,11 @@ def run_collect(args: argsmod.Args) -> int:
         from . import collect
         res = collect.collect_locked(args.store, cfg, started, args.verbose, config_error)
         lastconfig.remember(args.store, valid_raw)
+        from . import hostnames
+        try:
+            hostnames.refresh(args.store, cfg.host_names)
+        except (OSError, storefs.WriteError) as e:     # names are a convenience: the collection stands
+            print(f"{PROG}: host names not updated: {e}", file=sys.stderr)
     for sr in res.sources:
         if sr.note:
             print(f"{PROG}: {sr.key}: {sr.note}", file=sys.stderr)
@@ -153,6 +158,15 @@ def run(args: argsmod.Args) -> int:
         return EXIT_OK
     if args.command == "schedule":
         return run_schedule(args, cfg)
+    if args.command == "names":
+        from . import hostnames
+        names, sources = hostnames.gather(cfg.host_names, hostnames.paths_from_env())
+        lines = [f"{a} {n!r}" for a, n in sorted(names.items())]
+        lines += [f"# {k}: {v.get('path', 'host_names')}: {v['names']} names, {v['skipped']} lines skipped"
+                  f"{' (missing)' if v.get('missing') else ''}{' (' + str(v['error']) + ')' if v.get('error') else ''}"
+                  for k, v in sources.items()]
+        _print({"names": names, "sources": sources}, args.json, "\n".join(lines))
+        return EXIT_OK
     if args.command == "files":
         from . import status
         rep = status.files_report(args.store)
