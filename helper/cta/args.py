@@ -90,10 +90,6 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
     args = Args(command, default_store, default_config)
     values: dict[str, str] = {}
     rest = argv[1:]
-    if command in _ACTIONS:
-        if not rest or rest[0] not in _ACTIONS[command]:
-            raise UsageError(f"{command}: needs one of {', '.join(_ACTIONS[command])}")
-        args.action = rest.pop(0)
     i = 0
     while i < len(rest):
         word = rest[i]
@@ -107,6 +103,8 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
                     raise UsageError(f"{name} needs a value")
                 value = rest[i]
             values[name] = value
+        elif command in _ACTIONS and not args.action and word in _ACTIONS[command]:
+            args.action = word          # the action word, before or after the options
         elif word in _FLAGS[command]:
             if word == "--json":
                 args.json = True
@@ -117,6 +115,8 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
         else:
             raise UsageError(f"{command}: unknown argument {word!r}")
         i += 1
+    if command in _ACTIONS and not args.action:
+        raise UsageError(f"{command}: needs one of {', '.join(_ACTIONS[command])}")
     args.store = values.get("--store", args.store)
     args.config = values.get("--config", args.config)
     if "--up-to" in values:

@@ -96,6 +96,12 @@ class Apply(unittest.TestCase):
         out = json.loads(p.stdout)
         self.assertEqual((out["interval_seconds"], out["cron"]), (900, f"*/15 * * * *  root  {schedule.CRON_HELPER}"))
         self.assertIn("OnCalendar=*:0/15:00\n", out["dropin"])
+        # the action word may come after the options, as the page passes them
+        after = json.loads(run_helper("schedule", "--config", cfg, "--store", self.dir, "show", "--json").stdout)
+        self.assertEqual(after, out)
+        p = run_helper("schedule", "show", "apply", "--config", cfg, check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("schedule: unknown argument 'apply'", p.stderr)
         p = run_helper("schedule", "--config", cfg, check=False)
         self.assertEqual(p.returncode, 2)
         self.assertIn("schedule: needs one of show, apply", p.stderr)

@@ -302,9 +302,11 @@ describeIfRoot("as root, on real counters", () => {
         const dropin = join(session.cockpit.home, "timer.d", "50-interval.conf");
         expect(existsSync(dropin)).toBe(false);
         await frame.getByRole("button", { name: "Settings", exact: true }).click();
+        // the dialog holds the file as the page last read it: wait for the saved version
+        await eventually(() => frame.locator("#cta-price").inputValue(), price => expect(price).toBe("0.5"));
         await frame.locator("#cta-interval-seconds").fill("120");
         await frame.getByRole("button", { name: "Save" }).click();
-        await frame.getByText("Settings saved").first().waitFor();
+        await frame.locator("#cta-settings-title").waitFor({ state: "detached" });
         await eventually(async () => existsSync(dropin) ? readFileSync(dropin, "utf8") : "", text => expect(text).toContain("\nOnCalendar=\nOnCalendar=*:0/2:00\n"));
         const savedAgain = JSON.parse(readFileSync(lab.config, "utf8")) as typeof saved & { interval_seconds: number };
         expect(savedAgain.interval_seconds).toBe(120);
