@@ -10,7 +10,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
-import { ErrorLog, launchBrowser, newContext, openByUrl, screenshot } from "../harness/browser.ts";
+import { ARTIFACTS, ErrorLog, launchBrowser, newContext, openByUrl, screenshot } from "../harness/browser.ts";
 import { startCockpit, type RunningCockpit } from "../harness/cockpit.ts";
 
 jest.setTimeout(300_000);
@@ -46,7 +46,7 @@ function helper(...args: string[]): string {
     return run.stdout;
 }
 
-const rows = (f: FrameLocator) => f.locator('[aria-label="Traffic totals"] tr[data-counter]');
+const rows = (f: FrameLocator) => f.locator(".cta-totals tr[data-counter]");
 
 async function timed(what: string, action: () => Promise<unknown>): Promise<void> {
     const started = performance.now();
@@ -205,6 +205,30 @@ describeIfRoot("2,000 hosts", () => {
             await selectAll.click();
             await frame.getByText(`Others (${HOSTS - 10} rules)`).first().waitFor({ state: "detached" });
         });
+    });
+
+    test.each([["light", "en"], ["dark", "en"], ["dark", "de"]] as const)("names, pages and Others in the %s theme, %s", async (theme, language) => {
+        const other = await newContext(browser, cockpit.url, { language, theme });
+        try {
+            const p = await other.newPage();
+            const errors = new ErrorLog(p);
+            const f = await openByUrl(p, `/traffic-accounting#/?timeframe=${encodeURIComponent("last 7 days")}&sort=bytes&desc=1`);
+            await rows(f).first().waitFor();
+            await f.locator(".cta-totals thead input[type=checkbox]").click();
+            const others = language === "de" ? `Übrige (${HOSTS - 10} Regeln)` : `Others (${HOSTS - 10} rules)`;
+            await f.getByText(others).first().waitFor();
+            await f.locator(".cta-graph").screenshot({ path: join(ARTIFACTS, `hosts-graph-${theme}-${language}.png`) });
+            await f.locator(".cta-totals-card .pf-v6-c-pagination").last().screenshot({ path: join(ARTIFACTS, `hosts-pages-${theme}-${language}.png`) });
+            await expect(f.locator(".cta-totals-card .pf-v6-c-pagination").last().textContent())
+                    .resolves.toMatch(language === "de" ? /von\s*2000/ : /of\s*2000/);
+            await f.locator("#cta-filter-input").fill("^10\\.0\\.0\\.[1-4]$|lab-net");
+            await f.locator('tr[data-counter$=" 10.0.0.4"]').waitFor();
+            await f.locator(".cta-totals").screenshot({ path: join(ARTIFACTS, `hosts-names-${theme}-${language}.png`) });
+            await expect(f.locator("img").count()).resolves.toBe(0);
+            expect(errors.errors).toEqual([]);
+        } finally {
+            await other.close();
+        }
     });
 
     test("every export holds every row, the names escaped", async () => {
