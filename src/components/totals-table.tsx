@@ -12,7 +12,7 @@
 // Per-host counting brings thousands of rows: past PAGE_SIZES[0] rows the table shows them a
 // page at a time (PatternFly's Pagination), in the same order and groups; sorting and "select
 // all" still work on every row, subtotals and the total are always of every row.
-import { memo, useCallback, useMemo, useState, type ReactNode } from "react";
+import { memo, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { Pagination, Table, Th, Thead, Tr } from "../pf.ts";
 import { _, format } from "../host/i18n.ts";
 import { formatBytes, type QuantityOptions } from "../engine/quantity.ts";
@@ -138,10 +138,15 @@ export function TotalsTable({ report, quantity, locale, selected, onSelect, sort
     const hasCosts = report.currency !== null;
     const allKeys = groups.flatMap(g => g.rows.map(r => r.counter));
     const chosen = new Set(selected);
+    // One stable callback for every row, reading the selection of the latest render: ticking one
+    // box then re-renders one row, not every row of a 2,000-row page.
+    const latest = useRef({ selected, onSelect });
+    latest.current = { selected, onSelect };
     const toggle = useCallback((key: string, on: boolean) => {
-        if (on !== selected.includes(key))
-            onSelect(on ? [...selected, key] : selected.filter(k => k !== key));
-    }, [selected, onSelect]);
+        const { selected: now, onSelect: select } = latest.current;
+        if (on !== now.includes(key))
+            select(on ? [...now, key] : now.filter(k => k !== key));
+    }, []);
     const sortBy = (column: SortColumn) => ({
         sortBy: { index: COLUMNS.indexOf(sort), direction: descending ? "desc" as const : "asc" as const, defaultDirection: "desc" as const },
         onSort: (_event: unknown, _index: number, direction: "asc" | "desc") => onSort(column, direction === "desc"),
