@@ -10,6 +10,7 @@ import { renderText } from "../../src/engine/reports/text.ts";
 import { readStoreTexts } from "../../src/engine/store-reader.ts";
 import { totalsFor, type Totals } from "../../src/engine/totals.ts";
 import { compileFilter } from "../../src/engine/filter.ts";
+import { parseConfig, serializeConfig } from "../../src/config-model.ts";
 import { parseTimeframe } from "../../src/engine/timeframe.ts";
 
 const EVIL = "<img src=x onerror=alert(1)>";
@@ -88,5 +89,17 @@ describe("host names in every export", () => {
         const json = JSON.parse(renderJson(r)) as { groups: { rows: { name: string; host_name: string | null }[] }[] };
         expect(json.groups.flatMap(g => g.rows.map(x => [x.name, x.host_name]))).toEqual([
             ["10.0.0.7", EVIL], ["10.0.0.8", null], ["2001:db8:1:2::/64", "=cmd|' /C calc'!A0"]]);
+    });
+});
+
+describe("host_names in the configuration", () => {
+    test("read alike by the page and the helper: an object of strings, or the one-line error", () => {
+        expect(parseConfig(JSON.stringify({ host_names: { "10.0.0.7": "alice", "not an address": EVIL } })).errors).toEqual([]);
+        for (const bad of [[], "x", { "10.0.0.7": 7 }, { "10.0.0.7": null }])
+            expect(parseConfig(JSON.stringify({ host_names: bad })).errors)
+                    .toEqual([{ path: "host_names", message: "must be an object of address: name strings" }]);
+        // what the form does not edit stays in the file as it was
+        const parsed = parseConfig(JSON.stringify({ host_names: { "10.0.0.7": EVIL } }));
+        expect(JSON.parse(serializeConfig(parsed.settings, parsed.raw)).host_names).toEqual({ "10.0.0.7": EVIL });
     });
 });

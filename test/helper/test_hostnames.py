@@ -150,5 +150,16 @@ class Gather(unittest.TestCase):
         self.assertFalse(os.path.exists(path))
 
 
+class Configuration(unittest.TestCase):
+    def test_host_names_key_as_the_page_reads_it(self) -> None:
+        from cta.config import ConfigError, parse_config
+        cfg = parse_config({"host_names": {"10.0.0.7": "alice", "not an address": EVIL}})
+        self.assertEqual(cfg.host_names, {"10.0.0.7": "alice", "not an address": EVIL})
+        for bad in ([], "x", {"10.0.0.7": 7}, {"10.0.0.7": None}):
+            with self.assertRaises(ConfigError) as e:
+                parse_config({"host_names": bad})
+            self.assertEqual(str(e.exception), "config.json: host_names: must be an object of address: name strings")
+
+
 if __name__ == "__main__":
     unittest.main()
