@@ -7,7 +7,7 @@ in the same run, in a network namespace of its own. The set is filled from the p
 (`update @hosts { ip daddr counter }` in the output hook): one UDP datagram to each of 10,000
 local addresses between two collections, so every element counts and every collection writes
 10,000 records. Both commands run N times alternately; the ratio of the medians is printed,
-and where collect's time goes (its own `-v` timings, when it prints them). Needs root.
+and where collect's time goes (its phases, timed in-process). Needs root.
 
     bench-sets.py [--elements 10000] [--runs 7]
 """
@@ -107,28 +107,53 @@ def main() -> None:
 
 
 def profile(inside: list[str], store: str, config: str, send: list[str]) -> None:
-    """Where collect's time goes: one more collection under cProfile, the top entries by own time."""
+    """Where collect's time goes: one more collection in-process, each phase timed in wall-clock
+    time by wrapping the helper's own functions (no profiler overhead), and the rest."""
     time.sleep(1.0)
     subprocess.run(send, check=True)
-    code = ("import cProfile, pstats, sys, io; sys.path.insert(0, sys.argv[3]); "
-            "sys.argv = ['cta-helper', 'collect', '--store', sys.argv[1], '--config', sys.argv[2]]; from cta import cli; "
-            "pr = cProfile.Profile(); pr.enable(); cli.main(); pr.disable(); s = io.StringIO(); "
-            "pstats.Stats(pr, stream=s).sort_stats('cumulative').print_stats(40); print(s.getvalue())")
-    p = subprocess.run(inside + [PY, "-c", code, store, config, os.path.dirname(HELPER)],
-                       capture_output=True, text=True)
-    if p.returncode != 0:
-        print(f"  (profiling failed: {p.stderr.strip().splitlines()[-1:]})")
+    code = r"""
+import os, sys, time
+t0 = time.perf_counter()
+sys.path.insert(0, sys.argv[3])
+store, config = sys.argv[1], sys.argv[2]
+from cta import cli, collect, hostnames, state, sources, storefs
+spent = {}
+def wrap(module, name, label):
+    real = getattr(module, name)
+    def timed(*a, **k):
+        t = time.perf_counter()
+        try:
+            return real(*a, **k)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+    setattr(module, name, timed)
+wrap(sources, "parse_nft_json", "parse nft JSON (json.loads and the set's elements)")
+wrap(collect, "read_all", "read the sources (nft -j list ruleset and parsing)")
+wrap(collect, "compute", "deltas")
+wrap(state, "load", "state.json load")
+wrap(state, "save", "state.json save (JSON, write, fsync, rename)")
+wrap(collect, "_append_block", "append the block to the detail file (write, fsync)")
+wrap(collect, "_update_prometheus", "Prometheus totals in the state")
+wrap(hostnames, "refresh", "host names")
+wrap(os, "fsync", "fsync (files and directories)")
+imported = time.perf_counter() - t0
+t1 = time.perf_counter()
+cli.main(["collect", "--store", store, "--config", config])
+total = time.perf_counter() - t1
+print("PHASE imports %.1f" % (imported * 1000))
+for k, v in spent.items():
+    print("PHASE %s %.1f" % (k, v * 1000))
+print("PHASE collect in all %.1f" % (total * 1000))
+"""
+    p = subprocess.run(inside + [PY, "-c", code, store, config, os.path.dirname(HELPER)], capture_output=True, text=True)
+    phases = [ln[6:] for ln in p.stdout.splitlines() if ln.startswith("PHASE ")]
+    if p.returncode != 0 or not phases:
+        print(f"  (timing the phases failed: {p.stderr.strip().splitlines()[-1:]})")
         return
-    out = p.stdout
-    # the helper's own phases, by cumulative time (profiling slows everything about equally)
-    wanted = ("cli.py", "sources.py", "nftjson.py", "deltas.py", "state.py", "collect.py", "storefs.py",
-              "hostnames.py", "quota.py", "prometheus.py")
-    rows = [ln for ln in out.splitlines() if ln.strip() and ("ncalls" in ln or
-            (ln.lstrip()[:1].isdigit() and any(w in ln for w in wanted)) or "fsync" in ln or "json" in ln)]
-    print("  where one collection's time goes (cProfile, cumulative; profiling slows it):")
-    for ln in rows[:24]:
-        print(f"    {ln.rstrip()}")
-
+    print("  where one collection's time goes (wall-clock, in-process; phases overlap: reading includes parsing):")
+    for ln in phases:
+        label, _, value = ln.rpartition(" ")
+        print(f"    {label:<62}{float(value):8.1f} ms")
 
 if __name__ == "__main__":
     main()
