@@ -37,7 +37,7 @@ _FLAGS = {
     "schedule": {"--json"},
     "names": {"--json"},
 }
-# commands that take one action word first
+# commands that take an action word (before or after the options)
 _ACTIONS = {"schedule": ("show", "apply")}
 _VALUES = {"--store", "--config", "--from", "--to", "--resolution", "--up-to"}
 _ONLY = {"--up-to": "dismiss-damage"}
