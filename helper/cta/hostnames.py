@@ -27,14 +27,27 @@ DEFAULT_PATHS = {
 }
 
 
+def _as_nft(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """An address as nft prints it (inet_ntop): RFC 5952, except that an IPv4-mapped
+    (`::ffff:10.0.0.9`) or IPv4-compatible (`::10.0.0.9`) address ends in dotted decimal, which
+    Python's ipaddress does not do before 3.13."""
+    if ip.version == 6:
+        packed = ip.packed
+        if packed[:10] == bytes(10) and packed[10:12] == b"\xff\xff":
+            return f"::ffff:{ipaddress.IPv4Address(packed[12:])}"
+        if packed[:12] == bytes(12) and packed[12:14] != bytes(2):
+            return f"::{ipaddress.IPv4Address(packed[12:])}"
+    return str(ip)
+
+
 def address_key(text: str) -> str | None:
     """The canonical spelling of an address or prefix as set elements carry it (`10.0.0.7`,
     `2001:db8::5`, `2001:db8:1:2::/64`), or None when text is neither."""
     try:
         if "/" in text:
             net = ipaddress.ip_network(text, strict=True)
-            return f"{net.network_address}/{net.prefixlen}"
-        return str(ipaddress.ip_address(text))
+            return f"{_as_nft(net.network_address)}/{net.prefixlen}"
+        return _as_nft(ipaddress.ip_address(text))
     except ValueError:
         return None
 

@@ -11,7 +11,9 @@ import tempfile
 import unittest
 
 from test.helper.common import run_helper
+from test.helper.netlab import require_root, sh
 from cta import hostnames
+from cta.nftjson import parse_nft_json
 
 EVIL = "<img src=x onerror=alert(1)>"
 HOSTS = """# comment line
@@ -160,6 +162,38 @@ class Configuration(unittest.TestCase):
                 parse_config({"host_names": bad})
             self.assertEqual(str(e.exception), "config.json: host_names: must be an object of address: name strings")
 
+
+class AsNftPrintsThem(unittest.TestCase):
+    """The page looks a name up by the element's key as collect read it from nft: the helper's
+    spelling of an address must be nft's, for addresses written in any spelling. Real nft, in a
+    network namespace of the test's own. Needs root."""
+
+    def test_keys_from_real_set_elements(self) -> None:
+        require_root(self)
+        ns = f"ctanames{os.getpid()}"
+        spellings = {"10.0.0.7": "10.0.0.7", "2001:DB8:0:0:0:0:0:5": "2001:db8::5",
+                     "2001:db8:0:1:0:0:0:0/64": "2001:db8:0:1::/64", "fe80::0:1": "fe80::1",
+                     "2001:db8:a:b:c:d:e:f": "2001:db8:a:b:c:d:e:f", "::ffff:a00:9": "::ffff:10.0.0.9",
+                     "::10.0.0.10": "::10.0.0.10", "::1": "::1", "::2": "::2"}
+        ruleset = """
+table inet names {
+    set v4 { type ipv4_addr; counter; elements = { 10.0.0.7 } }
+    set v6 { type ipv6_addr; counter; elements = { 2001:db8::5, fe80::1, 2001:db8:a:b:c:d:e:f, ::ffff:10.0.0.9,
+                                                    ::10.0.0.10, ::1, ::2 } }
+    set nets { type ipv6_addr; flags interval; counter; elements = { 2001:db8:0:1::/64 } }
+}
+"""
+        sh("ip", "netns", "add", ns)
+        try:
+            sh("ip", "netns", "exec", ns, "nft", "-f", "-", input=ruleset)
+            text = sh("ip", "netns", "exec", ns, "nft", "-j", "list", "ruleset")
+            keys = sorted(r.ident.name for r in parse_nft_json(text, []).counters)
+            self.assertEqual(keys, sorted(spellings.values()))
+            for spelled, key in spellings.items():
+                with self.subTest(spelled=spelled):
+                    self.assertEqual(hostnames.address_key(spelled), key)
+        finally:
+            sh("ip", "netns", "del", ns, check=False)
 
 if __name__ == "__main__":
     unittest.main()
