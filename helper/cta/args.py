@@ -17,6 +17,10 @@ commands:
   files [--json]            the store's files with their periods (no root needed)
   dismiss-damage [--up-to ID] [--json]
                             forget the damage that status lists (up to that id)
+  names [--json]            host names by address, and where they came from
+  schedule show|apply [--json]
+                            the collect timer's drop-in for interval_seconds; apply
+                            writes it and restarts the timer (root)
 
   --store DIR     store directory (default /var/lib/cockpit-traffic-accounting)
   --config FILE   configuration (default /etc/cockpit-traffic-accounting/config.json)
@@ -30,7 +34,11 @@ _FLAGS = {
     "status": {"--json"},
     "files": {"--json"},
     "dismiss-damage": {"--json"},
+    "schedule": {"--json"},
+    "names": {"--json"},
 }
+# commands that take an action word (before or after the options)
+_ACTIONS = {"schedule": ("show", "apply")}
 _VALUES = {"--store", "--config", "--from", "--to", "--resolution", "--up-to"}
 _ONLY = {"--up-to": "dismiss-damage"}
 _COMPACT_ONLY = {"--from", "--to", "--resolution"}
@@ -56,6 +64,7 @@ class Args:
         self.to = 0
         self.resolution = "whole"
         self.up_to: int | None = None
+        self.action = ""
 
 
 def time_arg(text: str) -> int:
@@ -94,6 +103,8 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
                     raise UsageError(f"{name} needs a value")
                 value = rest[i]
             values[name] = value
+        elif command in _ACTIONS and not args.action and word in _ACTIONS[command]:
+            args.action = word          # the action word, before or after the options
         elif word in _FLAGS[command]:
             if word == "--json":
                 args.json = True
@@ -104,6 +115,8 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
         else:
             raise UsageError(f"{command}: unknown argument {word!r}")
         i += 1
+    if command in _ACTIONS and not args.action:
+        raise UsageError(f"{command}: needs one of {', '.join(_ACTIONS[command])}")
     args.store = values.get("--store", args.store)
     args.config = values.get("--config", args.config)
     if "--up-to" in values:
