@@ -42,6 +42,9 @@ import { QuotaCard } from "./components/quota-card.tsx";
 import { RulesCard } from "./components/rules-card.tsx";
 import { perHostDraft, type RuleDraft } from "./rules-model.ts";
 import { readQuotaState } from "./host/quota.ts";
+import { readHostNames } from "./host/host-names.ts";
+import { NO_HOST_NAMES, parseHostNames, type HostNames } from "./engine/host-names.ts";
+import { perSecond, splitTop, sumBuckets } from "./engine/top-rules.ts";
 import { quotaViews } from "./engine/quota.ts";
 
 const NO_GROUPS: GroupConfig[] = [];
@@ -146,9 +149,15 @@ export function App() {
         readQuotaState().then(setQuotaState, () => setQuotaState(null));
     }, [quotas, reload]);
 
+    // Names for hosts (<store>/host-names.json): display names of set elements keyed by an address.
+    const [hostNames, setHostNames] = useState<HostNames>(NO_HOST_NAMES);
+    useEffect(() => {
+        readHostNames().then(text => setHostNames(parseHostNames(text)), () => setHostNames(NO_HOST_NAMES));
+    }, [reload]);
+
     const filter = useMemo(() => compileFilter(view.filter, { caseInsensitive: view.caseInsensitive }), [view.filter, view.caseInsensitive]);
     const quantity = useMemo(() => quantityOptions(view.units, locale), [view.units, locale]);
-    const totals = useMemo(() => (data ? totalsFor(data.result, 0, filter.ok ? filter.filter : undefined) : null), [data, filter]);
+    const totals = useMemo(() => (data ? totalsFor(data.result, 0, filter.ok ? filter.filter : undefined, hostNames) : null), [data, filter, hostNames]);
 
     // Bills: each account on its own traffic, cycle by cycle (src/billing-data.ts).
     const groups = config?.parsed.settings.groups ?? NO_GROUPS;
@@ -180,8 +189,12 @@ export function App() {
         const chosen = view.selected.map(k => byKey.get(k)).filter(r => r !== undefined);
         let lines: GraphLine[];
         if (chosen.length > 0) {
-            const columns = toColumns(series, chosen.map(r => r.index), "bytes-per-second");
-            lines = chosen.map((r, i) => ({ label: r.name, values: columns.ys[i] as Float64Array }));
+            // many rules (a subnet's hosts): the top ones by bytes, the rest as one "others" line
+            const { top, rest } = splitTop(chosen);
+            const columns = toColumns(series, top.map(r => r.index), "bytes-per-second");
+            lines = top.map((r, i) => ({ label: r.hostName === null ? r.name : `${r.hostName} (${r.name})`, values: columns.ys[i] as Float64Array }));
+            if (rest.length > 0)
+                lines.push({ label: format(_("Others ($0 rules)"), rest.length), values: perSecond(sumBuckets(series, rest), series.edges), others: true });
             return { x: columns.x, lines };
         }
         const columns = toColumns(series, totals.rows.map(r => r.index), "bytes-per-second");

@@ -57,7 +57,7 @@ export interface ParsedConfig {
     raw: Record<string, unknown>;
 }
 
-export const TOP_KEYS = ["version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups", "quotas", "alert_command", "rules"];
+export const TOP_KEYS = ["version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups", "quotas", "alert_command", "host_names", "rules"];
 /** About 270 years: more is a typing error, and dates would overflow. */
 export const MAX_DAYS = 100000;
 
@@ -132,6 +132,9 @@ function readSettings(data: unknown): Settings {
         settings.quotas = parseQuotas(top.quotas);
     if ("alert_command" in top)
         settings.alertCommand = parseAlertCommand(top.alert_command);
+    // host_names: checked for shape only; entries that name no address are skipped (helper/cta/hostnames.py)
+    if ("host_names" in top && (!isObject(top.host_names) || !Object.values(top.host_names).every(v => typeof v === "string")))
+        throw new ValueProblem("host_names", "must be an object of address: name strings");
     checkCurrencies(settings.costs, settings.groups);
     checkAccounts(settings.quotas, settings.groups);
     if ("rules" in top)

@@ -18,6 +18,7 @@ export { Modal, ModalBody, ModalFooter, ModalHeader } from "@patternfly/react-co
 // PageSection alone: PatternFly's Page component also brings a drawer, a sidebar and a masthead
 // that a page inside Cockpit's shell never shows. src/components/page-frame.tsx draws the frame.
 export { PageSection } from "@patternfly/react-core/dist/esm/components/Page/PageSection.js";
+export { Pagination } from "@patternfly/react-core/dist/esm/components/Pagination/index.js";
 export { Progress, ProgressMeasureLocation } from "@patternfly/react-core/dist/esm/components/Progress/index.js";
 export { Popover } from "@patternfly/react-core/dist/esm/components/Popover/index.js";
 export { Spinner } from "@patternfly/react-core/dist/esm/components/Spinner/index.js";

@@ -118,9 +118,22 @@ export function viewToLocation(view: ViewState): Record<string, string | string[
     put("ma", String(view.movingAverage), "0");
     put("sort", view.sort, DEFAULT_VIEW.sort);
     put("desc", bit(view.descending), bit(DEFAULT_VIEW.descending));
-    if (view.selected.length > 0)
+    if (view.selected.length > MAX_URL_RULES)
+        options.sel = String(view.selected.length);   // the list itself stays in the page (useViewState)
+    else if (view.selected.length > 0)
         options.rule = view.selected;
     return options;
+}
+
+/** More selected rules than this (a subnet's hosts, "select all") are not written into the URL:
+ *  thousands of identities make a URL that the shell does not carry. The page keeps such a
+ *  selection while it is open; a bookmark of it has none. */
+export const MAX_URL_RULES = 100;
+
+/** How many selected rules the page holds outside the URL (the `sel` option), or 0. */
+export function heldSelection(options: LocationOptions): number {
+    const n = Number(single(options.sel) ?? "0");
+    return Number.isInteger(n) && n > MAX_URL_RULES ? n : 0;
 }
 
 /**

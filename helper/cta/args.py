@@ -17,6 +17,10 @@ commands:
   files [--json]            the store's files with their periods (no root needed)
   dismiss-damage [--up-to ID] [--json]
                             forget the damage that status lists (up to that id)
+  names [--json]            host names by address, and where they came from
+  schedule show|apply [--json]
+                            the collect timer's drop-in for interval_seconds; apply
+                            writes it and restarts the timer (root)
   rules show                print the nft script of the configured rules (no root needed;
                             --config - reads the configuration from standard input)
   rules apply [--json]      collect, then load the rules' table in one nft transaction
@@ -33,9 +37,12 @@ _FLAGS = {
     "status": {"--json"},
     "files": {"--json"},
     "dismiss-damage": {"--json"},
+    "schedule": {"--json"},
+    "names": {"--json"},
     "rules": {"--json"},
 }
-RULES_ACTIONS = ("show", "apply")
+# commands that take an action word (before or after the options)
+_ACTIONS = {"schedule": ("show", "apply"), "rules": ("show", "apply")}
 _VALUES = {"--store", "--config", "--from", "--to", "--resolution", "--up-to"}
 _ONLY = {"--up-to": "dismiss-damage"}
 _COMPACT_ONLY = {"--from", "--to", "--resolution"}
@@ -61,7 +68,7 @@ class Args:
         self.to = 0
         self.resolution = "whole"
         self.up_to: int | None = None
-        self.action = ""                   # rules: show or apply
+        self.action = ""                   # schedule, rules: show or apply
 
 
 def time_arg(text: str) -> int:
@@ -93,10 +100,6 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
         name, eq, value = word.partition("=")
         if word in ("-h", "--help"):
             raise HelpRequested()
-        if command == "rules" and word in RULES_ACTIONS and not args.action:
-            args.action = word             # anywhere: the page puts --store and --config first
-            i += 1
-            continue
         if name in _VALUES and (command == "compact" or name not in _COMPACT_ONLY) and _ONLY.get(name, command) == command:
             if not eq:
                 i += 1
@@ -104,6 +107,8 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
                     raise UsageError(f"{name} needs a value")
                 value = rest[i]
             values[name] = value
+        elif command in _ACTIONS and not args.action and word in _ACTIONS[command]:
+            args.action = word          # the action word, before or after the options
         elif word in _FLAGS[command]:
             if word == "--json":
                 args.json = True
@@ -114,8 +119,8 @@ def parse(argv: list[str], default_store: str, default_config: str) -> Args:
         else:
             raise UsageError(f"{command}: unknown argument {word!r}")
         i += 1
-    if command == "rules" and not args.action:
-        raise UsageError("rules: show or apply is required")
+    if command in _ACTIONS and not args.action:
+        raise UsageError(f"{command}: needs one of {', '.join(_ACTIONS[command])}")
     args.store = values.get("--store", args.store)
     args.config = values.get("--config", args.config)
     if "--up-to" in values:

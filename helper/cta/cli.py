@@ -61,6 +61,11 @@ def run_collect(args: argsmod.Args) -> int:
         res = collect.collect_locked(args.store, cfg, started, args.verbose, config_error)
         lastconfig.remember(args.store, valid_raw)
         restored, rules_error = _restore_rules(args.store, cfg, res)
+        from . import hostnames
+        try:
+            hostnames.refresh(args.store, cfg.host_names)
+        except (OSError, storefs.WriteError) as e:     # names are a convenience: the collection stands
+            print(f"{PROG}: host names not updated: {e}", file=sys.stderr)
     for sr in res.sources:
         if sr.note:
             print(f"{PROG}: {sr.key}: {sr.note}", file=sys.stderr)
@@ -165,6 +170,25 @@ def run_status(args: argsmod.Args) -> int:
     return EXIT_OK
 
 
+def run_schedule(args: argsmod.Args, cfg: configmod.Config) -> int:
+    from . import schedule
+    if args.action == "show":
+        text = schedule.dropin_text(cfg.interval_seconds)
+        _print({"interval_seconds": cfg.interval_seconds, "dropin": text, "cron": schedule.cron_line(cfg.interval_seconds)},
+               args.json, text or f"# interval_seconds {cfg.interval_seconds}: the packaged timer, no drop-in")
+        return EXIT_OK
+    import subprocess
+    try:
+        # CTA_TIMER_DROPINS: the tests' stand-in for /etc/systemd/system/…timer.d (never set on a host)
+        done = schedule.apply(cfg.interval_seconds, os.environ.get("CTA_TIMER_DROPINS") or schedule.DROPIN_DIR)
+    except subprocess.CalledProcessError as e:
+        return _fail(EXIT_FAILED, f"{' '.join(e.cmd)}: {(e.stderr or '').strip() or f'exit {e.returncode}'}")
+    where = "systemd reloaded" if done.reloaded else "systemd is not running; see the README for cron"
+    _print(done.summary(), args.json, f"collect every {done.seconds} s "
+           f"({'drop-in ' + done.path if done.text else 'the packaged timer'}; {where})")
+    return EXIT_OK
+
+
 def run(args: argsmod.Args) -> int:
     if args.command == "collect":
         return run_collect(args)
@@ -196,6 +220,17 @@ def run(args: argsmod.Args) -> int:
         with storefs.Lock(args.store):
             gone = summarymod.dismiss(args.store, args.up_to)
         _print({"dismissed": gone}, args.json, f"dismissed {gone} damage reports")
+        return EXIT_OK
+    if args.command == "schedule":
+        return run_schedule(args, cfg)
+    if args.command == "names":
+        from . import hostnames
+        names, sources = hostnames.gather(cfg.host_names, hostnames.paths_from_env())
+        lines = [f"{a} {n!r}" for a, n in sorted(names.items())]
+        lines += [f"# {k}: {v.get('path', 'host_names')}: {v['names']} names, {v['skipped']} lines skipped"
+                  f"{' (missing)' if v.get('missing') else ''}{' (' + str(v['error']) + ')' if v.get('error') else ''}"
+                  for k, v in sources.items()]
+        _print({"names": names, "sources": sources}, args.json, "\n".join(lines))
         return EXIT_OK
     if args.command == "files":
         from . import status

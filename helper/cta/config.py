@@ -22,7 +22,7 @@ SOURCE_KEYS = ("nft_counters", "nft_rules", "iptables", "ip6tables", "interfaces
 _LIMIT_KEY = {"nft_counters": "tables", "nft_rules": "tables", "iptables": "chains",
               "ip6tables": "chains", "interfaces": "exclude"}
 TOP_KEYS = ("version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups",
-            "quotas", "alert_command", "rules")
+            "quotas", "alert_command", "host_names", "rules")
 MAX_DAYS = 100000                       # about 270 years: more is a typing error, and dates overflow
 
 
@@ -46,6 +46,7 @@ class Config:
         self.groups: list[Group] = []
         self.quotas: list[Quota] = []
         self.alert_command: list[str] | None = None
+        self.host_names: dict[str, str] = {}        # address or prefix -> name (helper/cta/hostnames.py)
         self.rules: list[rulespec.Rule] = []        # the helper's own nft table (rules.py)
 
     def source(self, key: str) -> SourceConfig:
@@ -127,6 +128,11 @@ def _parse(data: Any) -> Config:
         cfg.quotas = parse_quotas(top["quotas"])
     if "alert_command" in top:
         cfg.alert_command = parse_alert_command(top["alert_command"])
+    if "host_names" in top:
+        names = top["host_names"]
+        if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+            raise ValueProblem("host_names", "must be an object of address: name strings")
+        cfg.host_names = dict(names)
     check_currencies(cfg.costs, cfg.groups)
     check_accounts(cfg.quotas, cfg.groups)
     if "rules" in top:

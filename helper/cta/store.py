@@ -17,6 +17,11 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
 
 FORMAT_VERSION = 1
 TIERS = ("detail", "hourly", "daily")
+# Version 2 (docs/store-format-v2.md): the same lines, more tiers, and `p` period blocks in every
+# tier but detail, where `i` interval blocks stay the only kind
+FORMAT_VERSION_2 = 2
+TIERS_V2 = ("detail", "hourly", "daily", "monthly", "whole")
+TIERS_BY_VERSION = {"1": TIERS, "2": TIERS_V2}
 
 # Limits that both readers check the same way (docs/store-format.md, "Lines")
 ID_DIGITS = 9                          # counter ids and seq: below 10^9
@@ -74,14 +79,15 @@ class Record(namedtuple("Record", "start end ident bytes packets")):
 
 
 class Block:
-    __slots__ = ("start", "end", "rows", "offset", "end_offset")
+    __slots__ = ("start", "end", "rows", "offset", "end_offset", "kind")
 
     def __init__(self, start: int, end: int, rows: list[tuple[int, int, int]], offset: int,
-                 end_offset: int) -> None:
+                 end_offset: int, kind: str = "i") -> None:
+        self.kind = kind                   # "i": an interval (collection) block; "p": a period block
         self.start = start
         self.end = end
         self.rows = rows                   # (file-local id, bytes, packets)
-        self.offset = offset               # byte offset of the `i` line in the file
+        self.offset = offset               # byte offset of the `i` or `p` line in the file
         self.end_offset = end_offset       # byte offset just after the block's last line
 
 
@@ -96,6 +102,7 @@ class ParsedFile:
     def __init__(self, path: str, tier: str, file_id: str | None, torn: bool = False) -> None:
         self.path = path                   # relative to the store, e.g. "detail/2025-11-21.cta"
         self.tier = tier
+        self.version = 1                   # the header's format version (1 or 2)
         self.file_id = file_id             # None: no complete line, not even a header
         self.counters: dict[int, Identity] = {}
         self.counter_offsets: dict[int, int] = {}
@@ -170,8 +177,8 @@ def new_file_id() -> str:
     return os.urandom(8).hex()
 
 
-def header_line(tier: str, file_id: str) -> str:
-    return f"#cta {FORMAT_VERSION} {tier} {file_id}\n"
+def header_line(tier: str, file_id: str, version: int = FORMAT_VERSION) -> str:
+    return f"#cta {version} {tier} {file_id}\n"
 
 
 def counter_line(cid: int, ident: Identity) -> str:
@@ -209,18 +216,22 @@ def parse(data: bytes, path: str) -> ParsedFile:
         # no complete line: a file whose creation was interrupted (or is under way). It holds
         # nothing; a first line without its newline is a torn append like any other
         tier = path.split("/", 1)[0]
-        return ParsedFile(path=path, tier=tier if tier in TIERS else "detail", file_id=None, torn=torn)
+        return ParsedFile(path=path, tier=tier if tier in TIERS_V2 else "detail", file_id=None, torn=torn)
     try:
         head = lines[0].decode("utf-8").split(" ")
     except UnicodeDecodeError:
         raise StoreError(f"{path}: not a store file (no #cta header)")
     if len(head) < 2 or head[0] != "#cta":
         raise StoreError(f"{path}: not a store file (no #cta header)")
-    if head[1] != str(FORMAT_VERSION):
+    tiers = TIERS_BY_VERSION.get(head[1])
+    if tiers is None:
         raise StoreError(f"{path}: unsupported store format version {head[1]}")
-    if len(head) != 4 or head[2] not in TIERS or not _FILE_ID.match(head[3]):
+    if len(head) != 4 or head[2] not in tiers or not _FILE_ID.match(head[3]):
         raise StoreError(f"{path}: malformed #cta header")
     pf = ParsedFile(path=path, tier=head[2], file_id=head[3], torn=torn)
+    pf.version = int(head[1])
+    # the one block kind this file may hold: `p` in version 2's period tiers, `i` everywhere else
+    block_kind = "p" if pf.version == FORMAT_VERSION_2 and pf.tier != "detail" else "i"
 
     offset = len(lines[0]) + 1
     pf.valid_length = offset
@@ -248,7 +259,7 @@ def parse(data: bytes, path: str) -> ParsedFile:
         kind = text.split(" ", 1)[0] if text is not None else ""
         if text is not None and text.startswith("# "):
             continue
-        if block is not None and kind in ("i", "c", "x") or (block is not None and text is not None
+        if block is not None and kind in ("i", "p", "c", "x") or (block is not None and text is not None
                                                              and text.startswith("#")):
             # another line cuts the block short: the block is corrupt, the line stands alone
             assert block is not None
@@ -293,7 +304,10 @@ def parse(data: bytes, path: str) -> ParsedFile:
                     raise ValueError(f"counter id {cid} redefined")
                 pf.counters[cid] = ident
                 pf.counter_offsets[cid] = line_start
-            elif kind == "i":
+            elif kind in ("i", "p"):
+                if kind != block_kind:
+                    raise ValueError("period line outside a period tier" if kind == "p"
+                                     else "interval line in a period tier")
                 if len(parts) != 4:
                     raise ValueError("interval line needs 4 fields")
                 start, end = parse_bounded(parts[1], TIME_DIGITS), parse_bounded(parts[2], TIME_DIGITS)
@@ -301,11 +315,14 @@ def parse(data: bytes, path: str) -> ParsedFile:
                 if end <= start:
                     raise ValueError("interval end not after start")
                 if n > 0:
-                    block = Block(start, end, [], line_start, offset)
+                    block = Block(start, end, [], line_start, offset, kind)
                     block_n = n
                     block_line = lineno
                     block_bad = False
                     continue                   # valid_length moves only at the block's end
+                if kind == "p":
+                    # an empty period block still says "this period is rolled up"
+                    pf.blocks.append(Block(start, end, [], line_start, offset, kind))
             elif kind == "x":
                 if len(parts) != 2 or not _FILE_ID.match(parts[1]):
                     raise ValueError("malformed supersede line")

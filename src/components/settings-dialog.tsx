@@ -9,7 +9,7 @@ import {
     HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, TextInput, Title, Tooltip,
 } from "../pf.ts";
 import { _, format } from "../host/i18n.ts";
-import { ConfigChangedError, saveConfig, type ConfigText } from "../host/config.ts";
+import { applySchedule, ConfigChangedError, saveConfig, type ConfigText } from "../host/config.ts";
 import type { AdminAccess } from "../host/privileges.ts";
 import { SOURCE_KEYS, SOURCE_LIMIT, serializeConfig, validateSettings, type ParsedConfig, type Settings, type SourceKey } from "../config-model.ts";
 import type { CostPlan, GroupConfig, ValidationError, VolumeUnit } from "../engine/plan.ts";
@@ -82,7 +82,15 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
         }
         setSaving(true);
         setSaveError(null);
+        const intervalChanged = settings.intervalSeconds !== parsed.settings.intervalSeconds;
         saveConfig(serializeConfig(settings, parsed.raw), config.tag)
+                .then(async () => {
+                    // the collect timer follows the saved interval (`cta-helper schedule apply`)
+                    if (intervalChanged)
+                        await applySchedule().catch((error: Error) => {
+                            throw new Error(format(_("The settings were saved, but the collection timer still runs at its old interval: $0"), error.message));
+                        });
+                })
                 .then(() => onClose(true), (error: Error) => {
                     setSaving(false);
                     setSaveError(error instanceof ConfigChangedError

@@ -16,6 +16,8 @@ export interface GraphLine {
     label: string;
     /** Rate in bytes/s per point (aligned with x). */
     values: Float64Array;
+    /** The sum of the rules without a line of their own: drawn grey and thicker. */
+    others?: boolean;
 }
 
 export interface TrafficGraphProps {
@@ -67,11 +69,12 @@ function derive(props: TrafficGraphProps): Derived {
     const series: uPlot.Series[] = [{ label: _("Time"), value: (_u, t) => (t === null ? "–" : new Date(t * 1000).toLocaleString(props.locale)) }];
     const raw: Float64Array[] = [];
     props.lines.forEach((line, i) => {
-        const color = token(PALETTE[i % PALETTE.length] as string, FALLBACK[i % FALLBACK.length] as string);
+        const color = line.others ? token("--pf-t--global--text--color--subtle", "#707070")
+            : token(PALETTE[i % PALETTE.length] as string, FALLBACK[i % FALLBACK.length] as string);
         series.push({
             label: line.label,
             stroke: color,
-            width: 1.5,
+            width: line.others ? 2.5 : 1.5,
             fill: props.stacked ? `${color}55` : undefined,
             value: (_u, _v, _s, idx) => rateText(idx === null ? null : scaled[i]?.[idx] ?? null),
         });

@@ -4,6 +4,7 @@
 // known about the data at the timeframe's two edges.
 
 import { CounterIdentity, displayName } from "./identity.ts";
+import { hostNameOf, NO_HOST_NAMES, type HostNames } from "./host-names.ts";
 import { NameFilter } from "./filter.ts";
 import { EdgeInfo, StoreReadResult } from "./store-reader.ts";
 
@@ -13,6 +14,9 @@ export interface TotalsRow {
     key: string;
     identity: CounterIdentity;
     name: string;
+    /** The host's name when the counter is a set element keyed by a named address; `name`
+     *  stays the address (groups, costs and quotas match on it, as the helper does). */
+    hostName: string | null;
     bytes: bigint;
     packets: bigint;
 }
@@ -41,8 +45,9 @@ function byName(a: TotalsRow, b: TotalsRow): number {
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
-/** The totals of window `windowIndex` of a read, optionally filtered by display name. */
-export function totalsFor(result: StoreReadResult, windowIndex = 0, filter?: NameFilter): Totals {
+/** The totals of window `windowIndex` of a read, optionally filtered by display name (a row
+ *  matches by its name or by its host's name). */
+export function totalsFor(result: StoreReadResult, windowIndex = 0, filter?: NameFilter, names: HostNames = NO_HOST_NAMES): Totals {
     const win = result.windows[windowIndex];
     if (win === undefined)
         throw new RangeError(`the read has no window ${windowIndex}`);
@@ -54,9 +59,10 @@ export function totalsFor(result: StoreReadResult, windowIndex = 0, filter?: Nam
             return;
         const identity = result.counters[index] as CounterIdentity;
         const name = displayName(identity);
-        if (filter && !filter.test(name))
+        const hostName = hostNameOf(identity, names);
+        if (filter && !filter.test(name) && !(hostName !== null && filter.test(hostName)))
             return;
-        rows.push({ index, key: result.keys[index] as string, identity, name, bytes: t.bytes, packets: t.packets });
+        rows.push({ index, key: result.keys[index] as string, identity, name, hostName, bytes: t.bytes, packets: t.packets });
         bytes += t.bytes;
         packets += t.packets;
     });

@@ -3,7 +3,7 @@
 // superuser and passes the tag of what was read, so that a save over somebody else's newer
 // change fails instead of silently overwriting it.
 import { cockpit, type CockpitError } from "./cockpit.ts";
-import { hostPaths } from "./helper.ts";
+import { hostPaths, runHelper } from "./helper.ts";
 
 export interface ConfigText {
     /** The file's text, or null when it does not exist (the documented defaults apply). */
@@ -42,4 +42,9 @@ export async function saveConfig(text: string, tag: string): Promise<string> {
     } finally {
         file.close();
     }
+}
+
+/** Makes the collect timer run at the saved interval_seconds (a systemd drop-in; superuser). */
+export async function applySchedule(): Promise<void> {
+    await runHelper("schedule", ["apply"], { admin: true });
 }

@@ -3,10 +3,15 @@
 // reloaded: /traffic-accounting#/?timeframe=last%20month&filter=%5Ewww
 import { useCallback, useEffect, useState } from "react";
 import { cockpit } from "./cockpit.ts";
-import { viewFromLocation, viewToLocation, type ViewState } from "../view-state.ts";
+import { heldSelection, viewFromLocation, viewToLocation, type ViewState } from "../view-state.ts";
+
+// A selection too long for the URL (view-state.ts, MAX_URL_RULES), kept while the page is open.
+let held: string[] = [];
 
 export function currentView(): ViewState {
-    return viewFromLocation(cockpit.location.options);
+    const view = viewFromLocation(cockpit.location.options);
+    const count = heldSelection(cockpit.location.options);
+    return count > 0 && held.length === count ? { ...view, selected: held } : view;
 }
 
 /**
@@ -24,6 +29,7 @@ export function useViewState(): [ViewState, (change: Partial<ViewState>, push?: 
 
     const update = useCallback((change: Partial<ViewState>, push = false) => {
         const next = { ...currentView(), ...change };
+        held = viewToLocation(next).sel === undefined ? [] : next.selected;
         setView(next);
         if (push)
             cockpit.location.go([], viewToLocation(next));

@@ -30,7 +30,7 @@ const PER_CYCLE: Record<string, bigint[]> = { a1: [15n * GB, 5n * GB, 30n * GB],
 function totals(): Totals {
     const rows: TotalsRow[] = Object.entries(PER_CYCLE).map(([name, bytes], index) => {
         const identity = { source: "nft-rule", family: "inet", table: "filter", chain: "forward", seq: 1, name };
-        return { index, key: identityKey(identity), identity, name, bytes: bytes.reduce((s, b) => s + b, 0n), packets: 1n };
+        return { index, key: identityKey(identity), identity, name, hostName: null, bytes: bytes.reduce((s, b) => s + b, 0n), packets: 1n };
     });
     return {
         from: FROM, to: TO, rows, total: { bytes: rows.reduce((s, r) => s + r.bytes, 0n), packets: 2n }, oldest: FROM, newest: TO,

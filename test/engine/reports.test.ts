@@ -50,7 +50,7 @@ function iamTotals(t: Timeframe): Totals {
     ];
     const rows: TotalsRow[] = sample.map(([name, bytes], index) => {
         const identity = { source: "nft-rule", family: "inet", table: "filter", chain: "forward", seq: 1, name };
-        return { index, key: identityKey(identity), identity, name, bytes, packets: bytes / 700n };
+        return { index, key: identityKey(identity), identity, name, hostName: null, bytes, packets: bytes / 700n };
     });
     return {
         from: t.from, to: t.to, rows,

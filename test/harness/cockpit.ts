@@ -90,6 +90,7 @@ export async function startCockpit(options: CockpitOptions = {}): Promise<Runnin
         CTA_HELPER: resolve("helper/cta-helper"),
         CTA_STORE: join(home, "store"),
         CTA_CONFIG: join(home, "config.json"),
+        CTA_TIMER_DROPINS: join(home, "timer.d"),
     };
     const environment = [`HOME=${home}`, `XDG_DATA_HOME=${home}/.local/share`, "LANG=C.UTF-8",
         ...Object.entries({ ...defaults, ...options.env }).map(([k, v]) => `${k}=${v}`)];

@@ -132,10 +132,10 @@ class CommandLine(unittest.TestCase):
         p = run_helper("compact", "--store", store, "--config", self.config, "--from", "1", "--to", "2000000000",
                        "--dry-run", check=False)
         self.assertEqual(p.returncode, 5)
-        self.assertIn("unsupported store format version 2", p.stderr)
+        self.assertIn("unsupported store format version 9", p.stderr)
         p = run_helper("status", "--json", "--store", store, "--config", self.config, check=False)
         self.assertEqual(p.returncode, 0)
-        self.assertTrue(any("version 2" in e for e in json.loads(p.stdout)["errors"]))
+        self.assertTrue(any("version 9" in e for e in json.loads(p.stdout)["errors"]))
 
     def test_status_json_on_a_fixture(self) -> None:
         store = os.path.join(FIXTURES, "corrupt")

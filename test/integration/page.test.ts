@@ -3,7 +3,8 @@
 // real nftables counters in network namespaces, and the page, in a real Cockpit and Chromium,
 // must show exactly those bytes. Then the things an admin does: timeframes, the filter, the URL,
 // exports, compaction and settings, as root; and reading everything without privileges.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, BrowserContext, FrameLocator, Page } from "playwright-core";
 import { ErrorLog, launchBrowser, newContext, openByUrl, PAGE_FRAME, screenshot } from "../harness/browser.ts";
 import { startCockpit, type RunningCockpit } from "../harness/cockpit.ts";
@@ -296,9 +297,23 @@ describeIfRoot("as root, on real counters", () => {
         expect(saved.costs.currency).toBe("EUR");
         await frame.locator("[data-testid=total-cost]").waitFor();
 
+        // A new interval is the collect timer's: the page runs `cta-helper schedule apply`,
+        // which writes the timer's drop-in (here into the test's stand-in for /etc/systemd).
+        const dropin = join(session.cockpit.home, "timer.d", "50-interval.conf");
+        expect(existsSync(dropin)).toBe(false);
+        await frame.getByRole("button", { name: "Settings", exact: true }).click();
+        // the dialog holds the file as the page last read it: wait for the saved version
+        await eventually(() => frame.locator("#cta-price").inputValue(), price => expect(price).toBe("0.5"));
+        await frame.locator("#cta-interval-seconds").fill("120");
+        await frame.getByRole("button", { name: "Save" }).click();
+        await frame.locator("#cta-settings-title").waitFor({ state: "detached" });
+        await eventually(async () => existsSync(dropin) ? readFileSync(dropin, "utf8") : "", text => expect(text).toContain("\nOnCalendar=\nOnCalendar=*:0/2:00\n"));
+        const savedAgain = JSON.parse(readFileSync(lab.config, "utf8")) as typeof saved & { interval_seconds: number };
+        expect(savedAgain.interval_seconds).toBe(120);
+
         // Somebody else saves while this admin has the dialog open.
         await frame.getByRole("button", { name: "Settings", exact: true }).click();
-        const theirs = { ...saved, interval_seconds: 600 };
+        const theirs = { ...savedAgain, interval_seconds: 600 };
         lab.writeConfig(theirs);
         await frame.locator("#cta-interval-seconds").fill("120");
         await frame.getByRole("button", { name: "Save" }).click();

@@ -6,7 +6,9 @@ legacy back ends) counters into the store to the byte, and rotate firing from it
 
 The timers' real schedules (every five minutes, daily) are checked as systemd computes them; to
 see them fire within a test, a drop-in then moves both to every few seconds, as an admin's
-drop-in would. `make check` runs this, and `make check-systemd` runs it alone; the tree is made
+drop-in would. Then the interval from the configuration replaces that schedule through
+`cta-helper schedule apply` (a calendar and a monotonic one), and runs come that far apart.
+`make check` runs this, and `make check-systemd` runs it alone; the tree is made
 once with debootstrap and cached in /var/cache/cta-nspawn.
 """
 
@@ -262,6 +264,42 @@ class UnderSystemd(unittest.TestCase):
         self.assertEqual([files[f].get(OLD) for f in files if f in (month, month + ".gz")],
                          [(OLD_BYTES, OLD_PACKETS)], files)
         self.assertEqual(store_totals(), expected)
+
+        # The interval saved on the page is the one that runs: `cta-helper schedule apply` (what
+        # the page runs with superuser after saving) replaces the schedule with a drop-in of its own.
+        inside("rm", f"/etc/systemd/system/{COLLECT}.timer.d/test.conf")
+        self.check_interval(20, "*:*:0/20")
+        self.check_interval(25, None)
+        # the default again: the drop-in goes, the packaged five minutes are back
+        inside("sh", "-c", f"echo '{{\"interval_seconds\": 300}}' > /etc/{PACKAGE}/config.json")
+        inside("/usr/libexec/cockpit-traffic-accounting/cta-helper", "schedule", "apply")
+        self.assertNotIn(f"{COLLECT}.timer.d", inside("ls", "-A", "/etc/systemd/system/"))
+        timer = show(f"{COLLECT}.timer", "TimersCalendar", "ActiveState")
+        self.assertIn("OnCalendar=*-*-* *:00/5:00", timer["TimersCalendar"], timer)
+        self.assertEqual(timer["ActiveState"], "active")
+
+    def check_interval(self, seconds: int, calendar: str | None) -> None:
+        """Sets interval_seconds, applies it, and sees the timer's next runs that far apart."""
+        inside("sh", "-c", f"echo '{{\"interval_seconds\": {seconds}}}' > /etc/{PACKAGE}/config.json")
+        inside("/usr/libexec/cockpit-traffic-accounting/cta-helper", "schedule", "apply")
+        self.assertEqual(show(f"{COLLECT}.timer", "ActiveState")["ActiveState"], "active")
+        # one line per timer, so not through show()
+        timers = inside("systemctl", "show", f"{COLLECT}.timer", "--property=TimersCalendar", "--property=TimersMonotonic")
+        if calendar is not None:
+            self.assertIn(f"OnCalendar={calendar}", inside("systemctl", "cat", f"{COLLECT}.timer"))
+            self.assertEqual(timers.count("OnCalendar="), 1, timers)
+            self.assertNotIn("TimersMonotonic={", timers)
+        else:
+            self.assertNotIn("OnCalendar=", timers)
+            self.assertIn(f"OnBootUSec={seconds}s", timers)
+            self.assertIn(f"OnUnitActiveUSec={seconds}s", timers)
+        # two runs in a row, started the interval apart (systemd's AccuracySec=1s allows a second)
+        first = wait_for_run(f"{COLLECT}.service", monotonic_now(), timeout=seconds + 30)
+        second = wait_for_run(f"{COLLECT}.service", int(first["ExecMainStartTimestampMonotonic"]), timeout=seconds + 30)
+        for run in (first, second):
+            self.assertEqual((run["Result"], run["ExecMainStatus"]), ("success", "0"), run)
+        gap = (int(second["ExecMainStartTimestampMonotonic"]) - int(first["ExecMainStartTimestampMonotonic"])) / 1e6
+        self.assertAlmostEqual(gap, seconds, delta=1.5)
 
 
 RULES = f"{PACKAGE}-rules"

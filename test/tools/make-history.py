@@ -3,7 +3,7 @@
 """Writes a plausible synthetic store at the default retention layout, for benchmarks and demos.
 
     make-history.py --store DIR --counters N --days D [--seed S] [--interval 300] [--now T]
-                    [--names iam|generic] [--detail-days 7] [--hourly-days 400]
+                    [--names iam|generic|hosts] [--detail-days 7] [--hourly-days 400]
 
 Detail records at the collection interval for the last detail-days days (and today up to
 --now), hourly records before that up to hourly-days, daily records beyond: the layout a store
@@ -47,7 +47,11 @@ class Profile:
 def identities(n: int, names: str) -> list[Identity]:
     out: list[Identity] = []
     for k in range(n):
-        if names == "iam":
+        if names == "hosts":
+            # per-host counting: set elements, IPv4 hosts and every tenth an IPv6 /64
+            key = f"2001:db8:{k:x}::/64" if k % 10 == 9 else f"10.{k >> 16}.{(k >> 8) & 255}.{k & 255}"
+            out.append(Identity("nft-set", "inet", "acct", "hosts", 1, key))
+        elif names == "iam":
             base = IAM_NAMES[k % len(IAM_NAMES)]
             round_ = k // len(IAM_NAMES)
             name = base if round_ == 0 else f"{base}-{round_ + 1}"
@@ -168,7 +172,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--interval", type=int, default=300)
     ap.add_argument("--now", type=int, default=None, help="Unix time of the last collection (default: now)")
-    ap.add_argument("--names", choices=("iam", "generic"), default="generic")
+    ap.add_argument("--names", choices=("iam", "generic", "hosts"), default="generic")
     ap.add_argument("--detail-days", type=int, default=7)
     ap.add_argument("--hourly-days", type=int, default=400)
     args = ap.parse_args()

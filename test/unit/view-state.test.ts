@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The URL contract of the page: every view survives a round trip through location options, and
 // the timeframe field turns what people type into what the engine reads.
-import { DEFAULT_VIEW, timeframeInput, viewFromLocation, viewToLocation, type ViewState } from "../../src/view-state.ts";
+import { DEFAULT_VIEW, heldSelection, MAX_URL_RULES, timeframeInput, viewFromLocation, viewToLocation, type ViewState } from "../../src/view-state.ts";
 
 test("defaults give an empty query, and an empty query gives the defaults", () => {
     expect(viewToLocation(DEFAULT_VIEW)).toEqual({});
@@ -55,4 +55,17 @@ test.each([
     ["last fortnight", { phrase: "last fortnight" }],
 ])("timeframe field %j", (text, expected) => {
     expect(timeframeInput(text)).toEqual(expected);
+});
+
+test("a selection too long for the URL is counted there, not listed", () => {
+    const many = Array.from({ length: MAX_URL_RULES + 1 }, (_v, i) => `nft-set inet acct hosts 1 10.0.0.${i}`);
+    const options = viewToLocation({ ...DEFAULT_VIEW, selected: many });
+    expect(options).toEqual({ sel: String(MAX_URL_RULES + 1) });
+    expect(heldSelection(options)).toBe(MAX_URL_RULES + 1);
+    // read back without the page's memory (a bookmark): nothing selected
+    expect(viewFromLocation(options).selected).toEqual([]);
+    const few = many.slice(0, MAX_URL_RULES);
+    expect(viewToLocation({ ...DEFAULT_VIEW, selected: few })).toEqual({ rule: few });
+    expect(heldSelection({ sel: "5" })).toBe(0);
+    expect(heldSelection({ sel: "x" })).toBe(0);
 });

@@ -33,16 +33,16 @@ export function renderCsv(r: Report): string {
     ];
     const lines: string[] = [[
         "type", "group", "group_kind", "name", "description", "counter", "bytes", "packets", "charged", "cost", "currency",
-        "host", "generated_at", "timeframe_from", "timeframe_to", "oldest_data", "newest_data",
+        "host", "generated_at", "timeframe_from", "timeframe_to", "oldest_data", "newest_data", "host_name",
     ].join(",")];
     const currency = r.currency ?? "";
     for (const g of r.groups) {
         for (const row of g.rows)
             lines.push(["rule", csvText(g.name), g.kind, csvText(row.name), csvText(row.description ?? ""), csvText(row.counter),
-                row.bytes.toString(), row.packets.toString(), row.charged ? "yes" : "no", row.charged ? money(row.costMinor) : "", currency, ...facts].join(","));
+                row.bytes.toString(), row.packets.toString(), row.charged ? "yes" : "no", row.charged ? money(row.costMinor) : "", currency, ...facts, csvText(row.hostName ?? "")].join(","));
         lines.push(["subtotal", csvText(g.name), g.kind, csvText(g.name), "", "", g.bytes.toString(), g.packets.toString(), "",
-                    g.rows.some(x => x.charged) ? money(g.costMinor) : "", currency, ...facts].join(","));
+                    g.rows.some(x => x.charged) ? money(g.costMinor) : "", currency, ...facts, ""].join(","));
     }
-    lines.push(["total", "", "", "total", "", "", r.total.bytes.toString(), r.total.packets.toString(), "", money(r.total.costMinor), currency, ...facts].join(","));
+    lines.push(["total", "", "", "total", "", "", r.total.bytes.toString(), r.total.packets.toString(), "", money(r.total.costMinor), currency, ...facts, ""].join(","));
     return lines.join("\r\n") + "\r\n";
 }

@@ -28,6 +28,7 @@ export function reportToJson(r: Report): unknown {
             cost: money(g.costMinor),
             rows: g.rows.map(row => ({
                 name: row.name,
+                host_name: row.hostName,
                 description: row.description,
                 counter: row.counter,
                 bytes: row.bytes.toString(),

@@ -14,6 +14,8 @@ import { formatLocal, formatLocalDate, zoneOffset } from "../zone.ts";
 
 export interface ReportRow {
     name: string;
+    /** The host's name for a set element keyed by a named address (`name` is the address). */
+    hostName: string | null;
     /** Tells rows with the same name apart (where the counter lives); null when the name is unique. */
     description: string | null;
     /** The counter's identity key (escaped fields), stable across files. */
@@ -155,6 +157,7 @@ export function buildReport(input: ReportInput): Report {
         costMinor: round(g.cost, currency),
         rows: g.rows.map(c => ({
             name: c.row.name,
+            hostName: c.row.hostName,
             description: (nameCount.get(c.row.name) ?? 0) > 1 ? describeIdentity(c.row.identity) : null,
             counter: c.row.key,
             bytes: c.row.bytes,
@@ -246,6 +249,14 @@ export function oneLine(s: string): string {
     return out;
 }
 
+/** The row as one line of a report: "alice (10.0.0.7)" for a named host, the rule's name
+ *  otherwise, with where it lives when two rows share a name. */
 export function rowLabel(row: ReportRow): string {
-    return row.description === null ? row.name : `${row.name} (${row.description})`;
+    const where = [row.hostName === null ? null : row.name, row.description].filter(w => w !== null);
+    return `${row.hostName ?? row.name}${where.length > 0 ? ` (${where.join(", ")})` : ""}`;
+}
+
+/** The name a person sees first: the host's name, else the rule's. */
+export function shownName(row: { name: string; hostName: string | null }): string {
+    return row.hostName ?? row.name;
 }
