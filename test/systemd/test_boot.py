@@ -304,13 +304,13 @@ class UnderSystemd(unittest.TestCase):
 
 RULES = f"{PACKAGE}-rules"
 RULE_KEY = ("nft-rule", "inet", "cta_accounting", "r_sd", "1", "sd-rules")
-RULES_CONFIG = json.dumps({"rules": [{"id": "sd", "name": "sd-rules", "kind": "port", "protocol": "udp", "port": 5105,
+RULES_CONFIG = json.dumps({"interval_seconds": 20, "rules": [{"id": "sd", "name": "sd-rules", "kind": "port", "protocol": "udp", "port": 5105,
                                       "direction": "in", "hook": "output"}]})
 
 
 class UnderSystemdRules(unittest.TestCase):
-    """Runs after UnderSystemd (unittest orders classes by name), in the same container: the
-    package installed, collect every five seconds. The rules' unit, enabled by the package,
+    """Runs after UnderSystemd (unittest orders classes by name), in the same container, with
+    the package installed; collect every 20 seconds (`schedule apply`). The rules' unit, enabled by the package,
     loads the configured table in its sandbox (a real reboot is not part of this test); collect
     counts it, and restores it after `nft flush ruleset`, with a note, under its own sandbox."""
 
@@ -320,6 +320,8 @@ class UnderSystemdRules(unittest.TestCase):
         self.assertEqual(props["UnitFileState"], "enabled", props)
         self.assertTrue({"nftables.service", "firewalld.service"} <= set(props["After"].split()), props)
         inside("sh", "-c", f"printf '%s' '{RULES_CONFIG}' > /etc/{PACKAGE}/config.json")
+        # collect every 20 s (UnderSystemd leaves the packaged five minutes)
+        inside("/usr/libexec/cockpit-traffic-accounting/cta-helper", "schedule", "apply")
         inside("systemctl", "start", f"{RULES}.service", timeout=120)
         ran = show(f"{RULES}.service", "Result", "ExecMainStatus")
         self.assertEqual((ran["Result"], ran["ExecMainStatus"]), ("success", "0"), ran)
