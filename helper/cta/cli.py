@@ -122,7 +122,11 @@ def run_rules(args: argsmod.Args) -> int:
         return EXIT_OK
     from . import collect, lastconfig, sources
     with storefs.Lock(args.store):
-        if not cfg.rules and rules.live_table() is None and not os.path.exists(os.path.join(args.store, rules.STATE_FILE)):
+        try:
+            idle = not cfg.rules and rules.live_table() is None
+        except rules.RulesError as e:
+            return _fail(EXIT_RULES, f"rules: nft could not list the table:\n{e}")
+        if idle and not os.path.exists(os.path.join(args.store, rules.STATE_FILE)):
             _print({"applied": False, "rules": 0}, args.json, "no rules configured and no table to remove: nothing to do")
             return EXIT_OK
         # what the old counters counted is stored before they are replaced (new kernel handles,

@@ -311,6 +311,12 @@ table inet refb {{
         self.assertEqual(p.returncode, 7, p.stderr)
         self.assertEqual(p.stderr, "cta-helper: rules: nft refused the rules (the table is as it was):\n" + nft.stderr)
         self.assertEqual(lab.b_exec("nft", "list", "ruleset"), "")
+        # without rules, apply first asks nft whether there is a table to remove: refused too
+        lab.write_config({})
+        p = subprocess.run(argv + [PYTHON, HELPER, "rules", "apply", "--store", lab.store, "--config", lab.config],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 7, p.stderr)
+        self.assertTrue(p.stderr.startswith("cta-helper: rules: nft could not list the table:\n"), p.stderr)
 
     def assert_counters_only(self, items: list[dict[str, object]]) -> None:
         """No statement that decides a packet's fate; jumps only to the table's own counter chains."""
