@@ -39,6 +39,8 @@ import { SettingsDialog } from "./components/settings-dialog.tsx";
 import { ExportMenu } from "./components/export-menu.tsx";
 import { BillsCard } from "./components/bills-card.tsx";
 import { QuotaCard } from "./components/quota-card.tsx";
+import { RulesCard } from "./components/rules-card.tsx";
+import { perHostDraft, type RuleDraft } from "./rules-model.ts";
 import { readQuotaState } from "./host/quota.ts";
 import { readHostNames } from "./host/host-names.ts";
 import { NO_HOST_NAMES, parseHostNames, type HostNames } from "./engine/host-names.ts";
@@ -105,6 +107,9 @@ export function App() {
     const [collecting, setCollecting] = useState(false);
     const [dialog, setDialog] = useState<"compact" | "settings" | null>(null);
     const [toasts, setToasts] = useState<Toast[]>([]);
+    // the empty state's "Count per host in subnet …" opens the rules card's add dialog
+    const [ruleRequest, setRuleRequest] = useState<RuleDraft | null>(null);
+    const takeRuleRequest = useCallback(() => setRuleRequest(null), []);
 
     const toast = useCallback((variant: Toast["variant"], title: string, detail?: string) => {
         setToasts(list => [...list, { key: Date.now() + Math.random(), variant, title, detail }]);
@@ -282,7 +287,8 @@ export function App() {
                 {storeError !== null &&
                     <Alert isInline variant="danger" title={_("The store could not be read")}>{storeError}</Alert>}
                 {traffic.state === "loading" && <LoadingProgress progress={traffic.progress} />}
-                {storeEmpty && traffic.state === "ready" && <Card><CardBody><EmptyStore hasCollected={status?.last_collection != null} /></CardBody></Card>}
+                {storeEmpty && traffic.state === "ready" && <Card><CardBody><EmptyStore hasCollected={status?.last_collection != null} access={access}
+                                                                                                   onCountPerHost={config ? () => setRuleRequest(perHostDraft(config.parsed.settings.rules)) : undefined} /></CardBody></Card>}
                 {!storeEmpty && storeError === null && data && graph && report &&
                     <>
                         <Card className="cta-card">
@@ -320,6 +326,14 @@ export function App() {
                         {quotas.length > 0 &&
                             <QuotaCard views={quotaViews(quotas, quotaState)} formatBytes={b => formatBytes(b, quantity)} formatTime={formatTime} now={now} />}
                     </>}
+                {config &&
+                    <RulesCard config={config.file} parsed={config.parsed} access={access} request={ruleRequest}
+                               onRequestTaken={takeRuleRequest}
+                               onChanged={applied => {
+                                   if (applied !== null)
+                                       toast("success", applied);
+                                   setReload(n => n + 1);
+                               }} />}
             </PageSection>
             {dialog === "compact" && status &&
                 <CompactDialog status={status} retentionDays={config?.parsed.settings.retention.detailDays ?? 7}

@@ -5,6 +5,7 @@
 // (test/engine/config-model.test.ts), and read by the same rules as the helper's: both run
 // the shared fixture files of test/fixtures/config/.
 import { boolean, isObject, object, readJson, ValueProblem, whole } from "./engine/json-values.ts";
+import { parseRules, ruleConfig, type Rule } from "./engine/rule-spec.ts";
 import { checkAccounts, checkCurrencies, parseAlertCommand, parseCosts, parseGroups, parseQuotas, type Quota, type CostPlan, type GroupConfig, type ValidationError } from "./engine/plan.ts";
 
 export const SOURCE_KEYS = ["nft_counters", "nft_rules", "iptables", "ip6tables", "interfaces"] as const;
@@ -29,6 +30,8 @@ export interface Settings {
     /** Read here for the page's usage bars; kept as they are in the file when the form saves. */
     quotas: Quota[];
     alertCommand: string[] | null;
+    /** The helper's own nft table (src/engine/rule-spec.ts, helper/cta/rules.py). */
+    rules: Rule[];
 }
 
 export function defaultSettings(): Settings {
@@ -42,6 +45,7 @@ export function defaultSettings(): Settings {
         groups: [],
         quotas: [],
         alertCommand: null,
+        rules: [],
     };
 }
 
@@ -53,7 +57,7 @@ export interface ParsedConfig {
     raw: Record<string, unknown>;
 }
 
-export const TOP_KEYS = ["version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups", "quotas", "alert_command", "host_names"];
+export const TOP_KEYS = ["version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups", "quotas", "alert_command", "host_names", "rules"];
 /** About 270 years: more is a typing error, and dates would overflow. */
 export const MAX_DAYS = 100000;
 
@@ -133,6 +137,8 @@ function readSettings(data: unknown): Settings {
         throw new ValueProblem("host_names", "must be an object of address: name strings");
     checkCurrencies(settings.costs, settings.groups);
     checkAccounts(settings.quotas, settings.groups);
+    if ("rules" in top)
+        settings.rules = parseRules(top.rules, settings.intervalSeconds);
     return settings;
 }
 
@@ -179,5 +185,7 @@ export function serializeConfig(settings: Settings, raw: Record<string, unknown>
         costs: settings.costs ?? {},
         groups: settings.groups,
     };
+    if (settings.rules.length > 0 || "rules" in raw)
+        out.rules = settings.rules.map(ruleConfig);
     return JSON.stringify(out, null, 4) + "\n";
 }

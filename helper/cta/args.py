@@ -21,6 +21,9 @@ commands:
   schedule show|apply [--json]
                             the collect timer's drop-in for interval_seconds; apply
                             writes it and restarts the timer (root)
+  rules show                print the nft script of the configured rules (no root needed;
+                            --config - reads the configuration from standard input)
+  rules apply [--json]      collect, then load the rules' table in one nft transaction
 
   --store DIR     store directory (default /var/lib/cockpit-traffic-accounting)
   --config FILE   configuration (default /etc/cockpit-traffic-accounting/config.json)
@@ -36,9 +39,10 @@ _FLAGS = {
     "dismiss-damage": {"--json"},
     "schedule": {"--json"},
     "names": {"--json"},
+    "rules": {"--json"},
 }
 # commands that take an action word (before or after the options)
-_ACTIONS = {"schedule": ("show", "apply")}
+_ACTIONS = {"schedule": ("show", "apply"), "rules": ("show", "apply")}
 _VALUES = {"--store", "--config", "--from", "--to", "--resolution", "--up-to"}
 _ONLY = {"--up-to": "dismiss-damage"}
 _COMPACT_ONLY = {"--from", "--to", "--resolution"}
@@ -64,7 +68,7 @@ class Args:
         self.to = 0
         self.resolution = "whole"
         self.up_to: int | None = None
-        self.action = ""
+        self.action = ""                   # schedule, rules: show or apply
 
 
 def time_arg(text: str) -> int:

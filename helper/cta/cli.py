@@ -23,6 +23,7 @@ EXIT_CONFIG = 3          # bad configuration file
 EXIT_NOT_ROOT = 4        # a writing command without the rights to write the store
 EXIT_STORE = 5           # the store or its state cannot be read (unknown version...)
 EXIT_NOTHING = 6         # collect: nothing could be collected or written now (see the message)
+EXIT_RULES = 7           # nft refused or could not load the rules' table (nft's message follows)
 
 PROG = "cta-helper"
 
@@ -59,6 +60,7 @@ def run_collect(args: argsmod.Args) -> int:
         from . import collect
         res = collect.collect_locked(args.store, cfg, started, args.verbose, config_error)
         lastconfig.remember(args.store, valid_raw)
+        restored, rules_error = _restore_rules(args.store, cfg, res)
         from . import hostnames
         try:
             hostnames.refresh(args.store, cfg.host_names)
@@ -76,6 +78,10 @@ def run_collect(args: argsmod.Args) -> int:
     _print(summary, args.json, f"collected {len(res.deltas)} changed counters "
            f"({res.baseline} new baselines, {len(res.resets)} resets, {len(res.notes)} not counted)")
     code = _closing_errors(res.closing.errors, " (the collection was saved)")
+    if restored:
+        print(f"{PROG}: rules: the table was {restored} and was loaded again", file=sys.stderr)
+    if rules_error:
+        return _fail(EXIT_RULES, f"rules: nft could not load the rules' table (the collection was saved):\n{rules_error}")
     if config_error:
         return _fail(EXIT_CONFIG, f"{config_error} (collected with the last valid configuration)")
     if res.nothing_read:
@@ -83,6 +89,67 @@ def run_collect(args: argsmod.Args) -> int:
     if res.clock_problem:
         return EXIT_NOTHING
     return code
+
+
+def _restore_rules(store: str, cfg: configmod.Config, res: Any) -> tuple[str, str]:
+    """After a collection, under its lock: the rules' table loaded again when missing or not as
+    applied (rules.py). (what was found, nft's error)."""
+    if not cfg.rules and not os.path.exists(os.path.join(store, "rules-applied.json")):   # rules.STATE_FILE
+        return "", ""                      # nothing configured, nothing applied: not even a listing
+    from . import rules
+    previous = res.start if res.start is not None else res.end
+    try:
+        why = rules.restore(store, cfg, previous, res.end)
+    except rules.RulesError as e:
+        return "", str(e)
+    except (ValueError, KeyError, TypeError) as e:
+        return "", f"cannot read nft's listing of the table: {e}"
+    return {"missing": "missing", "changed": "changed outside the helper",
+            "configured": "not as configured"}.get(why, ""), ""
+
+
+def run_rules(args: argsmod.Args) -> int:
+    from . import rules
+    if args.config == "-":
+        if args.action == "apply":
+            # what is applied must be what collect restores: the configuration file
+            return _fail(EXIT_USAGE, "rules apply: --config - is only for rules show")
+        cfg = configmod.parse_text(sys.stdin.read(), "config.json")
+    else:
+        cfg = configmod.load_config(args.config)
+    if args.action == "show":
+        sys.stdout.write(rules.script(cfg.rules))
+        return EXIT_OK
+    from . import collect, lastconfig, sources
+    with storefs.Lock(args.store):
+        try:
+            idle = not cfg.rules and rules.live_table() is None
+        except rules.RulesError as e:
+            return _fail(EXIT_RULES, f"rules: nft could not list the table:\n{e}")
+        if idle and not os.path.exists(os.path.join(args.store, rules.STATE_FILE)):
+            _print({"applied": False, "rules": 0}, args.json, "no rules configured and no table to remove: nothing to do")
+            return EXIT_OK
+        # what the old counters counted is stored before they are replaced (new kernel handles,
+        # counted from zero by the next collection)
+        res = collect.collect_locked(args.store, cfg, sources.start_all(cfg))
+        lastconfig.remember(args.store, _read_bytes(args.config))
+        try:
+            _, handle = rules.replace(args.store, cfg.rules)
+        except rules.RulesError as e:
+            return _fail(EXIT_RULES, f"rules: nft refused the rules (the table is as it was):\n{e}")
+    _print({"applied": True, "rules": len(cfg.rules), "table": f"{rules.FAMILY} {rules.TABLE}", "handle": handle,
+            "collected": res.end}, args.json,
+           f"collected, then loaded {len(cfg.rules)} rules into table {rules.FAMILY} {rules.TABLE}"
+           if cfg.rules else f"collected, then removed table {rules.FAMILY} {rules.TABLE} (no rules configured)")
+    return EXIT_OK
+
+
+def _read_bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
 
 
 def run_status(args: argsmod.Args) -> int:
@@ -131,6 +198,8 @@ def run(args: argsmod.Args) -> int:
         return run_collect(args)
     if args.command == "status":
         return run_status(args)
+    if args.command == "rules":
+        return run_rules(args)
     cfg = configmod.load_config(args.config)
     if args.command == "rotate":
         from . import rollup

@@ -15,13 +15,14 @@ from .jsonvalues import ValueProblem, check_depth, loads, obj, whole
 from .plans import (Group, Plan, Quota, check_accounts, check_currencies, parse_alert_command, parse_costs,
                     parse_groups, parse_quotas)
 from .tiers import Retention
+from . import rulespec
 
 DEFAULT_CONFIG = "/etc/cockpit-traffic-accounting/config.json"
 SOURCE_KEYS = ("nft_counters", "nft_rules", "iptables", "ip6tables", "interfaces")
 _LIMIT_KEY = {"nft_counters": "tables", "nft_rules": "tables", "iptables": "chains",
               "ip6tables": "chains", "interfaces": "exclude"}
 TOP_KEYS = ("version", "interval_seconds", "sources", "retention", "prometheus_textfile", "costs", "groups",
-            "quotas", "alert_command", "host_names")
+            "quotas", "alert_command", "host_names", "rules")
 MAX_DAYS = 100000                       # about 270 years: more is a typing error, and dates overflow
 
 
@@ -46,6 +47,7 @@ class Config:
         self.quotas: list[Quota] = []
         self.alert_command: list[str] | None = None
         self.host_names: dict[str, str] = {}        # address or prefix -> name (helper/cta/hostnames.py)
+        self.rules: list[rulespec.Rule] = []        # the helper's own nft table (rules.py)
 
     def source(self, key: str) -> SourceConfig:
         return self.sources[key]
@@ -133,6 +135,8 @@ def _parse(data: Any) -> Config:
         cfg.host_names = dict(names)
     check_currencies(cfg.costs, cfg.groups)
     check_accounts(cfg.quotas, cfg.groups)
+    if "rules" in top:
+        cfg.rules = rulespec.parse_rules(top["rules"], cfg.interval_seconds)
     return cfg
 
 

@@ -6,6 +6,7 @@ import { Button, EmptyState, EmptyStateBody, Content, Tooltip } from "../pf.ts";
 import { CopyIcon } from "@patternfly/react-icons/dist/esm/icons/copy-icon.js";
 import { ChartLineIcon } from "@patternfly/react-icons/dist/esm/icons/chart-line-icon.js";
 import { _ } from "../host/i18n.ts";
+import type { AdminAccess } from "../host/privileges.ts";
 
 const NFT_EXAMPLE = [
     "nft add table inet accounting",
@@ -14,17 +15,29 @@ const NFT_EXAMPLE = [
     "nft add rule inet accounting count tcp sport '{ 80, 443 }' counter comment '\"www out\"'",
 ];
 
-export function EmptyStore({ hasCollected }: { hasCollected: boolean }) {
+export function EmptyStore({ hasCollected, access, onCountPerHost }: {
+    hasCollected: boolean; access: AdminAccess; onCountPerHost?: (() => void) | undefined;
+}) {
+    const reason = access === "allowed" ? null : _("This needs administrative access. Turn it on in the top bar (Limited access).");
+    const perHost = (
+        <Button variant="primary" onClick={onCountPerHost} isAriaDisabled={reason !== null || !onCountPerHost}>
+            {_("Count per host in subnet …")}
+        </Button>
+    );
     return (
         <EmptyState titleText={_("No traffic data yet")} headingLevel="h2" icon={ChartLineIcon} className="cta-empty-store">
             <EmptyStateBody>
+                <Content component="p">
+                    {_("First step: count the traffic of each host in a subnet. The helper adds the counters itself, in a table of its own that never drops or accepts a packet.")}
+                </Content>
+                <div className="cta-first-step">{reason ? <Tooltip content={reason}>{perHost}</Tooltip> : perHost}</div>
                 <Content component="p">
                     {hasCollected
                         ? _("The collector has run, but no counter has counted anything since.")
                         : _("Traffic through every network interface is counted as soon as the collector runs (every 5 minutes).")}
                 </Content>
                 <Content component="p">
-                    {_("To account traffic per service or customer, add nftables rules with a counter and a comment. For example:")}
+                    {_("Or add nftables rules with a counter and a comment yourself. For example:")}
                 </Content>
                 {NFT_EXAMPLE.map(command => <CopyableCommand key={command} command={command} />)}
                 <Content component="p">

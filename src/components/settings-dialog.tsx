@@ -119,6 +119,8 @@ export function SettingsDialog({ config, parsed, access, onClose }: SettingsDial
                                            value={Number.isNaN(settings.intervalSeconds) ? "" : settings.intervalSeconds}
                                            onChange={(_e, v) => update({ intervalSeconds: days(v) })} />
                                 <FieldErrors errors={errors} path="interval_seconds" />
+                                {/* a longer interval can make a per-host rule's element timeout too short */}
+                                <FieldErrors errors={errors} path="rules" />
                             </FormGroup>
                             <FormSection title={_("Sources")}>
                                 {SOURCE_KEYS.map(key => (

@@ -23,7 +23,7 @@ export class HelperError extends Error {
 
 }
 
-function toHelperError(error: CockpitError): HelperError {
+export function toHelperError(error: CockpitError): HelperError {
     const message = (error.message || error.problem || "failed").trim();
     return new HelperError(message, error.problem ?? null, error.exit_status ?? null);
 }

@@ -15,7 +15,8 @@ from test.helper.common import HELPER, HELPER_DIR
 UNITS = os.path.join(HELPER_DIR, "systemd")
 INSTALLED = "/usr/libexec/cockpit-traffic-accounting/cta-helper"
 NAMES = ["cockpit-traffic-accounting-collect.service", "cockpit-traffic-accounting-collect.timer",
-         "cockpit-traffic-accounting-rotate.service", "cockpit-traffic-accounting-rotate.timer"]
+         "cockpit-traffic-accounting-rotate.service", "cockpit-traffic-accounting-rotate.timer",
+         "cockpit-traffic-accounting-rules.service"]
 
 
 def unit(name: str) -> configparser.ConfigParser:
@@ -44,7 +45,8 @@ class Units(unittest.TestCase):
 
     def test_services_are_sandboxed(self) -> None:
         for name, verb in (("cockpit-traffic-accounting-collect.service", "collect"),
-                           ("cockpit-traffic-accounting-rotate.service", "rotate")):
+                           ("cockpit-traffic-accounting-rotate.service", "rotate"),
+                           ("cockpit-traffic-accounting-rules.service", "rules apply")):
             s = unit(name)["Service"]
             self.assertEqual(s["ExecStart"], f"{INSTALLED} {verb}")
             self.assertEqual(s["Type"], "oneshot")
@@ -55,6 +57,14 @@ class Units(unittest.TestCase):
         caps = unit("cockpit-traffic-accounting-collect.service")["Service"]["CapabilityBoundingSet"]
         self.assertEqual(set(caps.split()), {"CAP_NET_ADMIN", "CAP_NET_RAW"})
         self.assertEqual(unit("cockpit-traffic-accounting-rotate.service")["Service"]["CapabilityBoundingSet"], "")
+        rules = unit("cockpit-traffic-accounting-rules.service")
+        self.assertEqual(set(rules["Service"]["CapabilityBoundingSet"].split()), {"CAP_NET_ADMIN", "CAP_NET_RAW"})
+
+    def test_rules_load_after_the_firewall_at_boot(self) -> None:
+        rules = unit("cockpit-traffic-accounting-rules.service")
+        # the firewall's own load usually starts with `flush ruleset`: the rules come after it
+        self.assertTrue({"nftables.service", "firewalld.service"} <= set(rules["Unit"]["After"].split()))
+        self.assertEqual(rules["Install"]["WantedBy"], "multi-user.target")
 
     def test_timers(self) -> None:
         collect = unit("cockpit-traffic-accounting-collect.timer")["Timer"]

@@ -45,7 +45,10 @@ WANTS = Path("/etc/systemd/system/timers.target.wants")
 DSH_STATE = Path("/var/lib/systemd/deb-systemd-helper-enabled")
 TIMERS = (f"{PACKAGE}-collect.timer", f"{PACKAGE}-rotate.timer")
 SERVICES = (f"{PACKAGE}-collect.service", f"{PACKAGE}-rotate.service")
-UNITS = SERVICES + TIMERS
+# enabled (multi-user.target) to load the configured rules' table at boot; never started by the package
+RULES_SERVICE = f"{PACKAGE}-rules.service"
+BOOT_WANTS = Path("/etc/systemd/system/multi-user.target.wants")
+UNITS = SERVICES + TIMERS + (RULES_SERVICE,)
 # What the top of the work tree and rpm's scratch directory held before this run built anything.
 REPO_ROOT_BEFORE = frozenset(p.name for p in REPO.iterdir())
 RPM_SCRATCH_BEFORE = frozenset(Path("/var/tmp").glob("rpm-tmp.*"))
@@ -197,6 +200,7 @@ def machine_state() -> dict[str, list[str]]:
         return sorted(str(p.relative_to(d)) for p in d.rglob("*")) if d.exists() else []
     return {
         "wants": listing(WANTS),
+        "boot_wants": [p for p in listing(BOOT_WANTS) if PACKAGE in p],
         "dsh": [p for p in listing(DSH_STATE) if PACKAGE in p],
         "paths": [str(p) for p in (PAGE_DIR, HELPER_DIR, DEFAULTS_DIR, METAINFO, STORE, CONFIG_DIR)
                   if p.exists()],

@@ -224,6 +224,9 @@ class FreshInstall(unittest.TestCase):
         # the services run when their timers fire; nothing enables them on their own
         for service in common.SERVICES:
             self.assertEqual(list(Path("/etc/systemd/system").rglob(service)), [])
+        # the rules' table is loaded at boot
+        link = common.BOOT_WANTS / common.RULES_SERVICE
+        self.assertTrue(link.is_symlink() and link.exists(), f"{link} missing: the rules are not loaded at boot")
 
     def test_installed_helper_collects_into_installed_store(self) -> None:
         require_helper(self)
@@ -338,7 +341,11 @@ class WithSystemdRunning(unittest.TestCase):
         calls += (remove := self.systemd.run(["dpkg", "--remove", PACKAGE]))
         self.assertIn(f"deb-systemd-invoke stop {timers}", remove)
         calls += self.systemd.run(["dpkg", "--purge", PACKAGE])
-        self.assertEqual([c for c in calls if ".service" in c], [])
+        # the services are never started by the package; the rules' one is only enabled (a preset)
+        # and stopped on remove
+        starts = {"start", "restart", "try-restart", "reload-or-restart", "reload"}
+        self.assertEqual([c for c in calls if ".service" in c and starts & set(c.split())], [])
+        self.assertEqual({c.split()[-1] for c in calls if ".service" in c}, {common.RULES_SERVICE})
         self.assertIsNone(common.dpkg_status())
 
 

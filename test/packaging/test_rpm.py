@@ -10,7 +10,10 @@ import tarfile
 import unittest
 
 from test.packaging import common
-from test.packaging.common import PACKAGE, TIMERS, UNITS, run
+from test.packaging.common import PACKAGE, RULES_SERVICE, TIMERS, UNITS, run
+
+# enabled by the preset and disabled on erase like the timers; never started or restarted
+ENABLED = TIMERS + (RULES_SERVICE,)
 
 UNIT_DIR = "/usr/lib/systemd/system"
 
@@ -126,9 +129,9 @@ class Rpm(unittest.TestCase):
         self.assertRegex(log, r"appstreamcli validate --no-net \S+/org\.cockpit_project\.traffic_accounting\.metainfo\.xml")
         self.assertIn("Validation was successful", log)
 
-    def test_preset_enables_the_timers(self) -> None:
+    def test_preset_enables_the_timers_and_the_rules_unit(self) -> None:
         preset = payload()[f"./usr/lib/systemd/system-preset/80-{PACKAGE}.preset"].decode()
-        self.assertEqual(preset.split("\n"), [f"enable {t}" for t in TIMERS] + [""])
+        self.assertEqual(preset.split("\n"), [f"enable {t}" for t in ENABLED] + [""])
 
     def test_scriptlets(self) -> None:
         scripts = run(["rpm", "-qp", "--scripts", str(common.build().rpm)]).stdout
@@ -142,15 +145,18 @@ class Rpm(unittest.TestCase):
                 sections[current] += line + "\n"
         self.assertEqual(sorted(sections), ["postinstall", "postuninstall", "preuninstall"])
         timers = " ".join(TIMERS)
-        # install: enable by preset, then start; erase: stop and disable; upgrade: restart
-        self.assertRegex(sections["postinstall"], rf"preset[^\n]*{timers}")
+        enabled = " ".join(ENABLED)
+        # install: enable by preset, then start the timers; erase: stop and disable; upgrade: restart the timers
+        self.assertRegex(sections["postinstall"], rf"preset[^\n]*{enabled}")
         self.assertRegex(sections["postinstall"], r"systemctl start")
-        self.assertRegex(sections["preuninstall"], rf"(disable --now|remove-system-units)[^\n]*{timers}")
+        self.assertRegex(sections["preuninstall"], rf"(disable --now|remove-system-units)[^\n]*{enabled}")
         self.assertRegex(sections["postuninstall"], rf"(try-restart|mark-restart-system-units)[^\n]*{timers}")
         for name, body in sections.items():
             with self.subTest(scriptlet=name):
-                # never a service, and nothing that fails the transaction without systemd
-                self.assertNotIn(".service", body)
+                # no service but the rules' one, enabled and disabled only; nothing that fails
+                # the transaction without systemd
+                self.assertNotIn(".service", body.replace(RULES_SERVICE, ""))
+                self.assertNotRegex(body, rf"(start|restart)[^\n]*{RULES_SERVICE}")
                 p = run(["sh", "-n", "-c", body], check=False)
                 self.assertEqual(p.returncode, 0, p.stderr)
 
@@ -172,9 +178,9 @@ class RpmScriptletsWithSystemdRunning(unittest.TestCase):
         return self.systemd.run(["sh", "-e", "-c", body, tag, str(arg)])
 
     def test_install_enables_by_preset_and_starts(self) -> None:
-        timers = " ".join(TIMERS)
         calls = self.scriptlet("POSTIN", 1)
-        self.assertIn(f"systemctl --no-reload preset {timers}", calls)
+        self.assertIn(f"systemctl --no-reload preset {' '.join(ENABLED)}", calls)
+        self.assertEqual([c for c in calls if "start" in c and RULES_SERVICE in c], [])
         for timer in TIMERS:
             self.assertIn(f"systemctl start {timer}", calls)
 
@@ -185,7 +191,7 @@ class RpmScriptletsWithSystemdRunning(unittest.TestCase):
         self.assertIn(f"systemctl try-restart {' '.join(TIMERS)}", calls)
 
     def test_erase_stops_and_disables(self) -> None:
-        self.assertEqual(self.scriptlet("PREUN", 0), [f"systemctl --no-reload disable --now {' '.join(TIMERS)}"])
+        self.assertEqual(self.scriptlet("PREUN", 0), [f"systemctl --no-reload disable --now {' '.join(ENABLED)}"])
         self.assertEqual(self.scriptlet("POSTUN", 0), ["systemctl daemon-reload"])
 
 

@@ -302,5 +302,44 @@ class UnderSystemd(unittest.TestCase):
         self.assertAlmostEqual(gap, seconds, delta=1.5)
 
 
+RULES = f"{PACKAGE}-rules"
+RULE_KEY = ("nft-rule", "inet", "cta_accounting", "r_sd", "1", "sd-rules")
+RULES_CONFIG = json.dumps({"interval_seconds": 20, "rules": [{"id": "sd", "name": "sd-rules", "kind": "port", "protocol": "udp", "port": 5105,
+                                      "direction": "in", "hook": "output"}]})
+
+
+class UnderSystemdRules(unittest.TestCase):
+    """Runs after UnderSystemd (unittest orders classes by name), in the same container, with
+    the package installed; collect every 20 seconds (`schedule apply`). The rules' unit, enabled by the package,
+    loads the configured table in its sandbox (a real reboot is not part of this test); collect
+    counts it, and restores it after `nft flush ruleset`, with a note, under its own sandbox."""
+
+    def test_rules_unit_loads_and_collect_restores(self) -> None:
+        self.assertIn("Status: install ok installed", inside("dpkg", "-s", PACKAGE))
+        props = show(f"{RULES}.service", "UnitFileState", "After", "WantedBy")
+        self.assertEqual(props["UnitFileState"], "enabled", props)
+        self.assertTrue({"nftables.service", "firewalld.service"} <= set(props["After"].split()), props)
+        inside("sh", "-c", f"printf '%s' '{RULES_CONFIG}' > /etc/{PACKAGE}/config.json")
+        # collect every 20 s (UnderSystemd leaves the packaged five minutes)
+        inside("/usr/libexec/cockpit-traffic-accounting/cta-helper", "schedule", "apply")
+        inside("systemctl", "start", f"{RULES}.service", timeout=120)
+        ran = show(f"{RULES}.service", "Result", "ExecMainStatus")
+        self.assertEqual((ran["Result"], ran["ExecMainStatus"]), ("success", "0"), ran)
+        self.assertIn("udp dport 5105 jump r_sd", inside("nft", "list", "table", "inet", "cta_accounting"))
+
+        send(5105, 4, 200)
+        wait_for_run(f"{COLLECT}.service", monotonic_now())
+        self.assertEqual(store_totals().get(RULE_KEY), (4 * 228, 4))
+        # flushed: the next collect loads it again and notes the gap; what is sent meanwhile is lost
+        inside("nft", "flush", "ruleset")
+        restored = wait_for_run(f"{COLLECT}.service", monotonic_now())
+        self.assertEqual((restored["Result"], restored["ExecMainStatus"]), ("success", "0"), restored)
+        self.assertIn("udp dport 5105 jump r_sd", inside("nft", "list", "table", "inet", "cta_accounting"))
+        self.assertIn("was missing", inside("cat", f"{STORE}/notes.json"))
+        send(5105, 2, 300)
+        wait_for_run(f"{COLLECT}.service", monotonic_now())
+        self.assertEqual(store_totals().get(RULE_KEY), (4 * 228 + 2 * 328, 6))
+
+
 if __name__ == "__main__":
     unittest.main()
