@@ -69,6 +69,12 @@ RESET = ("its value went down (reset, or recreated without a kernel handle): wha
          "the previous collection and the reset was not counted")
 GONE = ("its kernel object is gone (deleted, reloaded, or the host rebooted): what it counted after "
         "the previous collection was not counted")
+# A set element leaves its set most often because its timeout ran out, which takes a timeout's
+# worth of silence: then nothing was lost. Deleted by hand it may have counted since; the helper
+# cannot tell the two apart, so the note says both.
+GONE_ELEMENT = ("it left its set (its timeout ran out, it was deleted, or the set was flushed): an "
+                "element that timed out had counted nothing since the previous collection; what a "
+                "deleted one counted after it was not counted")
 
 
 def _group(ident: Identity) -> tuple[str, str, str, str, str]:
@@ -237,7 +243,7 @@ class _Previous:
                 continue
             sk = _source_of_key(key)
             if sk in read_now and sk in self.previously and _group_key(key) not in self.twins:
-                self.out.notes.append(Note(key, GONE))
+                self.out.notes.append(Note(key, GONE_ELEMENT if sk == "nft-set" else GONE))
 
 
 def _group_key(key: str) -> tuple[str, ...] | None:

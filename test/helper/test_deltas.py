@@ -124,6 +124,20 @@ class Churn(unittest.TestCase):
             self.assertEqual(counted(c), {twin(source, 1).key(): 300, twin(source, 2).key(): 40}, source)
             self.assertEqual([n.reason for n in c.notes], [deltasmod.GONE], source)
 
+    def test_set_element_that_left_its_set(self) -> None:
+        # a per-host element timed out (or was deleted): its own note, which says both; another
+        # element and a rule gone at the same time keep theirs
+        host = Identity("nft-set", "inet", "acct", "hosts", 1, "10.0.0.7")
+        stay = Identity("nft-set", "inet", "acct", "hosts", 1, "10.0.0.8")
+        rule = twin("nft-rule", 1)
+        st = prior((host, 700, "1/5/10.0.0.7"), (stay, 100, "1/5/10.0.0.8"), (rule, 50, "1/1/10"))
+        st.collected = NFT_SOURCES + ["nft-set"]
+        c = compute([Reading(stay, 160, 160, "1/5/10.0.0.8")], NFT_SOURCES + ["nft-set"], st, BOOT)
+        self.assertEqual(counted(c), {stay.key(): 60})
+        self.assertEqual(sorted((n.counter, n.reason) for n in c.notes),
+                         sorted([(host.key(), deltasmod.GONE_ELEMENT), (rule.key(), deltasmod.GONE)]))
+        self.assertIn("timeout ran out", deltasmod.GONE_ELEMENT)
+
     def test_legacy_twins_that_changed_are_a_new_baseline(self) -> None:
         a, b = twin("iptables-legacy", 1), twin("iptables-legacy", 2)
         st = prior((a, 5000, ""), (b, 8000, ""))
