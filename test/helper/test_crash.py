@@ -62,7 +62,8 @@ def per_day(root: str) -> dict[tuple[str, int], tuple[int, int]]:
 def make_history(store: str, now: int, detail_days: int, hourly_days: int, days: int = 70) -> None:
     subprocess.run([PYTHON, os.path.join(REPO, "test", "tools", "make-history.py"), "--store", store,
                     "--counters", "6", "--days", str(days), "--seed", "5", "--now", str(now),
-                    "--names", "iam", "--detail-days", str(detail_days), "--hourly-days", str(hourly_days)],
+                    "--names", "iam", "--detail-days", str(detail_days), "--hourly-days", str(hourly_days),
+                    "--format", "1"],
                    check=True, capture_output=True)
 
 
