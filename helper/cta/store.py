@@ -17,7 +17,7 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
 
 FORMAT_VERSION = 1
 TIERS = ("detail", "hourly", "daily")
-# Version 2 (docs/store-format-v2.md): the same lines, more tiers, and `p` period blocks in every
+# Version 2 (docs/store-format.md): the same lines, more tiers, and `p` period blocks in every
 # tier but detail, where `i` interval blocks stay the only kind
 FORMAT_VERSION_2 = 2
 TIERS_V2 = ("detail", "hourly", "daily", "monthly", "whole")

@@ -200,7 +200,11 @@ def content(f: StoreFile, raw: bytes) -> bytes:
 
 def read_file(root: str, f: StoreFile) -> ParsedFile:
     with open(os.path.join(root, f.tier, f.name), "rb") as fh:
-        return parse(content(f, fh.read()), f.rel)
+        pf = parse(content(f, fh.read()), f.rel)
+    if pf.file_id is not None and pf.version != f.version:
+        # version 1's and version 2's names never collide: the name says which header is right
+        raise StoreError(f"{f.rel}: a version-{pf.version} header in a version-{f.version} file name")
+    return pf
 
 
 def read_store(root: str, files: list[StoreFile] | None = None) -> StoreView:

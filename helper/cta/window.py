@@ -136,7 +136,7 @@ class _Reader:
                 if a < p[1] <= b:
                     self.count(*found)
                 for name, t in (("from", self.w.frm), ("to", self.w.to)):
-                    if p[0] < t < p[1]:
+                    if p[0] < t < p[1] and found[1]:         # an empty period is exact anywhere
                         self.w.edges[name].straddled(p[1] - p[0])
             else:
                 self.cover(lo, hi, level + 1)
@@ -171,7 +171,10 @@ def read_window(root: str, frm: int, to: int, listing: list[storefs.StoreFile] |
                     if blk.start < t < blk.end:
                         w.edges[name].straddled(blk.end - blk.start)
     if v2:
-        pieces = [(frm, to)]
+        # only where files are: a window from 1970 must not walk every month since
+        lo = min(f.period()[0] for f in v2)
+        hi = max(f.period()[1] for f in v2)
+        pieces = [(max(frm, lo), min(to, hi))] if max(frm, lo) < min(to, hi) else []
         for s, e in sorted(r.whole):
             nxt = []
             for a, b in pieces:
