@@ -152,7 +152,10 @@ def finished_v2(f: storefs.StoreFile, st: "State | None") -> bool:
     if st is None or st.last_end is None:
         return False
     bound = st.last_end if f.tier == "detail" else st.rolled.get(f.tier)
-    return bound is not None and f.period()[1] <= bound
+    start, end = f.period()
+    # a period held back (a record may still end in it) will get its block later
+    held = any(start < e <= end for _, e in st.unrolled.get(f.tier, []))
+    return bound is not None and end <= bound and not held
 
 
 def close_finished(root: str, today: tuple[int, int, int], tiers: tuple[str, ...] = ("detail",),

@@ -9,6 +9,8 @@ coarser tiers hold, or replace a range by one `whole` block, in one transaction.
   every period block overlapping it removed from every tier; the finer tiers keep what lies
   outside the range.
 
+A range that reaches past the last collection stops at it (the plan's `to` says so).
+
 Every rewritten file is a new version that names the old one by an `x` line; deleted files are
 named by the outputs too. A file that cannot be rewritten without loss (damaged) makes it refuse.
 """
@@ -41,9 +43,11 @@ def plan(root: str, frm: int, to: int, resolution: str, last_end: int | None) ->
     changes: list[tuple[storefs.StoreFile, ParsedFile, list[int]]] = []
     deletes: list[tuple[storefs.StoreFile, ParsedFile]] = []
     new_rows = 0
+    if last_end is not None and to > last_end:
+        # later collections will end in (last_end, to]: the range stops at the last one (the
+        # plan's `to` says so), or their records would vanish into the compacted range
+        to = max(frm, last_end)
     if resolution == "whole":
-        if last_end is not None and to > last_end:
-            raise StoreError(f"compact --resolution whole cannot reach past the last collection ({last_end})")
         got = window.read_window(root, frm, to)
         if got.errors:
             raise StoreError(got.errors[0])

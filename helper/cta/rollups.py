@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Version 2's overlapping roll-ups (docs/store-format.md, "Writers"): every closed local hour,
+"""Version 2's overlapping roll-ups (docs/store-format.md, "Roll-ups"): every closed local hour,
 day and month is appended as one `p` period block per counter to its tier, the sums of the
 finer tier, while the finer records stay for their retention.
 
-A period is closed once a collection record ends at or after its end (records never go back in
-time: clock.py holds a run whose time lies inside recorded time). `state.json` records per tier
-the end of the last period rolled up (State.rolled); recovery truncates the period blocks past
-it (truncate_unsaved), so that a writer killed anywhere leads to the same blocks exactly once.
+A period is closed once a collection record ends at or after its end, unless it overlaps time
+that a clock step left free (clock.py: a later step back may place records there); such a
+period is held back (State.unrolled) until the gap is gone. `state.json` records per tier the
+end of the last period considered (State.rolled); recovery truncates the period blocks past it
+(truncate_unsaved), so that a writer killed anywhere leads to the same blocks exactly once.
 
 After a long downtime every closed period is rolled up, those without traffic as `p s e 0`,
 except that a period without traffic whose end is older than its tier's retention is skipped
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import os
 
-from . import periods, storefs, testseam
+from . import clock, periods, storefs, testseam
 from .state import State
 from .store import (FORMAT_VERSION_2, Identity, ParsedFile, StoreError, counter_line, header_line, new_file_id,
                     parse, resolve)
@@ -123,28 +124,53 @@ def init_markers(st: State) -> bool:
     return changed
 
 
+def gaps(st: State) -> list[tuple[int, int]]:
+    """Free time inside recorded time (clock.py keeps the time a step forward skipped free, so
+    that a later step back can place records there): a record may still end in (g0, g1]."""
+    taken = clock.spans(st)
+    return [(taken[k][1], taken[k + 1][0]) for k in range(len(taken) - 1)]
+
+
 def roll_up(root: str, st: State, ret: Retention, upto: int | None = None) -> list[str]:
     """Append the blocks of every period closed by `upto` (default: last_end) that is not rolled
     up yet, hour, then day, then month; advance st.rolled. The caller saves the state after it.
-    Returns the files appended to."""
+    Returns the files appended to.
+
+    A period that a record may still end in (it overlaps a gap that the clock left free, or a
+    finer period that is held for that reason) is not rolled up but held in st.unrolled, and
+    rolled up once the gap is gone: a block is only ever written for a period that is complete.
+    """
     end = st.last_end if upto is None else upto
     if end is None:
         return []
     written: list[str] = []
     cache: dict[str, list[ParsedFile]] = {}
+    free = gaps(st)
     for tier in periods.PERIOD_TIERS:
         marker = st.rolled.get(tier)
         if marker is None:
             continue
         keep = _keep_days(tier, ret)
         horizon = None if keep is None else end - keep * DAY
+        finer_held = st.unrolled.get(periods.FINER[tier], [])
+        held: list[list[int]] = []
         pending: dict[str, tuple[storefs.StoreFile, list[tuple[int, int, dict[Identity, tuple[int, int]]]]]] = {}
-        p = periods.period_of(tier, marker)
-        while p[1] <= end:
+
+        def consider(p: tuple[int, int], retried: bool) -> None:
+            if (any(max(p[0], g0) < min(p[1], g1) for g0, g1 in free)
+                    or any(p[0] < fe <= p[1] for _, fe in finer_held)):
+                held.append([p[0], p[1]])
+                return
             rows = sums(root, tier, p, cache)
-            if rows or horizon is None or p[1] > horizon:
+            if rows or retried or horizon is None or p[1] > horizon:
                 f = periods.file_of(tier, p[1])
                 pending.setdefault(f.rel, (f, []))[1].append((p[0], p[1], rows))
+
+        for s0, e0 in st.unrolled.get(tier, []):
+            consider((s0, e0), True)
+        p = periods.period_of(tier, marker)
+        while p[1] <= end:
+            consider(p, False)
             marker = p[1]
             p = periods.period_of(tier, marker)
         for rel, (f, blocks) in sorted(pending.items()):
@@ -152,6 +178,8 @@ def roll_up(root: str, st: State, ret: Retention, upto: int | None = None) -> li
             cache.pop(rel, None)
             written.append(rel)
         st.rolled[tier] = marker
+        if held or tier in st.unrolled:
+            st.unrolled[tier] = held
     return written
 
 

@@ -119,6 +119,33 @@ class RollUps(Base):
         self.assertEqual(len(blocks(self.root, "daily")), 100)
         self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (12, 2)})
 
+    def test_time_a_clock_step_left_free_is_rolled_up_once_it_is_filled(self) -> None:
+        """A step forward leaves its skipped time free (clock.py): records may still end there,
+        so the periods it overlaps are held back, never rolled up incomplete."""
+        w = Writer(self.root)
+        w.collect(T0, T0 + 300, [(WEB, 5, 1)])
+        w.st.busy = [[0, T0 + 300]]
+        jump = T0 + 3 * 86400 + 600                      # the clock jumped three days ahead
+        w.st.busy.append([jump, jump + 300])
+        w.collect(jump, jump + 300, [(WEB, 7, 1)])
+        self.assertEqual(blocks(self.root, "daily"), [])
+        self.assertTrue(w.st.unrolled["hourly"])
+        self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (12, 2)})
+        # back in the gap: records land there; once the gap is given up, it is all rolled up
+        w.collect(T0 + 7200, T0 + 7500, [(MAIL, 11, 1)])
+        self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (12, 2), MAIL: (11, 1)})
+        w.st.busy = [[0, jump + 900]]
+        w.collect(jump + 300, jump + 900, [(WEB, 1, 1)])
+        self.assertFalse(any(w.st.unrolled.values()), w.st.unrolled)
+        for tier in periods.PERIOD_TIERS:
+            got = blocks(self.root, tier)
+            spans = [(s, e) for s, e, _ in got]
+            self.assertEqual(len(spans), len(set(spans)), tier)
+            for s, e, rows in got:
+                self.assertEqual(rows, totals(w.records, s, e), (tier, s))
+        self.assertEqual(len(blocks(self.root, "daily")), 3)
+        self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (13, 3), MAIL: (11, 1)})
+
     def test_recovery_cuts_unsaved_period_blocks_and_they_come_back_once(self) -> None:
         w = Writer(self.root)
         w.collect(T0, T0 + 3000, [(WEB, 5, 1)])
