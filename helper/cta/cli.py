@@ -111,8 +111,10 @@ def run(args: argsmod.Args) -> int:
         from . import rollup
         rr = rollup.rotate(args.store, cfg)
         _print({"moved": rr.moved, "written": rr.written, "closed": rr.closing.closed,
-                "dropped_records": rr.dropped_records, "expired": rr.expired, "kept": rr.kept},
-               args.json, f"deleted {len(rr.expired)} files past retention"
+                "dropped_records": rr.dropped_records, "expired": rr.expired, "kept": rr.kept,
+                "upgraded": rr.migrated},
+               args.json, (f"upgraded the store to format 2 ({len(rr.migrated)} files); " if rr.migrated else "")
+               + f"deleted {len(rr.expired)} files past retention"
                f"{f' (kept {len(rr.kept)} whose periods are not rolled up)' if rr.kept else ''}; "
                f"rotated {len(rr.moved)} files into {len(rr.written)}; "
                f"compressed {len(rr.closing.closed)} finished files; "
