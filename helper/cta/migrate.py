@@ -17,7 +17,7 @@ NAME.tmp and fsynced, the journal, then the renames and the deletions).
 from __future__ import annotations
 
 
-from . import periods, rollup, state as statemod, storefs, testseam
+from . import periods, rollup, state as statemod, storefs, summary, testseam
 from .store import FORMAT_VERSION_2, FileWriter, Identity, ParsedFile
 
 def _add(acc: dict[tuple[int, int], dict[Identity, list[int]]], p: tuple[int, int], ident: Identity,
@@ -116,6 +116,7 @@ def migrate(root: str, st: statemod.State) -> list[str]:
     written = {o.rel for o in txn.outputs}
     txn.deletes.extend(f.rel for f, _ in parsed if f.rel not in written)
     txn.commit()
+    summary.after_rewrite(root, "migrate")          # status then reads no file it knows
     if st.last_end is not None:
         for tier in periods.PERIOD_TIERS:
             st.rolled[tier] = periods.period_of(tier, st.last_end)[0]

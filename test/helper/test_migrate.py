@@ -73,6 +73,11 @@ class Migration(unittest.TestCase):
                   for b in pf.blocks]
         self.assertEqual(len(hourly), len(set(hourly)))
         self.assertEqual(migrate.migrate(self.store, st), [])          # nothing left to do
+        # the summary was kept: status reads no file, and says the version
+        from cta import status
+        rep = status.store_summary(self.store)
+        self.assertEqual((rep["unchecked"], rep["format_versions"]), ([], [2]))
+        self.assertGreaterEqual(rep["tiers"]["monthly"]["files"], 1)
 
     def test_a_compacted_whole_record_goes_to_whole(self) -> None:
         ident = Identity("nft-counter", "inet", "acct", "", 1, "old")
