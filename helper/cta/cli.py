@@ -205,14 +205,18 @@ def run(args: argsmod.Args) -> int:
         from . import rollup
         rr = rollup.rotate(args.store, cfg)
         _print({"moved": rr.moved, "written": rr.written, "closed": rr.closing.closed,
-                "dropped_records": rr.dropped_records},
-               args.json, f"rotated {len(rr.moved)} files into {len(rr.written)}; "
+                "dropped_records": rr.dropped_records, "expired": rr.expired, "kept": rr.kept,
+                "upgraded": rr.migrated},
+               args.json, (f"upgraded the store to format 2 ({len(rr.migrated)} files); " if rr.migrated else "")
+               + f"deleted {len(rr.expired)} files past retention"
+               f"{f' (kept {len(rr.kept)} whose periods are not rolled up)' if rr.kept else ''}; "
+               f"rotated {len(rr.moved)} files into {len(rr.written)}; "
                f"compressed {len(rr.closing.closed)} finished files; "
                f"dropped {rr.dropped_records} records past daily retention")
         return _closing_errors(rr.closing.errors, "")
     if args.command == "compact":
         from . import rollup
-        plan = rollup.compact(args.store, args.frm, args.to, args.resolution, args.dry_run)
+        plan = rollup.compact(args.store, args.frm, args.to, args.resolution, args.dry_run, cfg.retention)
         summary = plan.summary()
         summary["dry_run"] = args.dry_run
         verb = "would merge" if args.dry_run else "merged"

@@ -19,7 +19,11 @@ import os
 from collections import namedtuple
 
 from . import storefs, testseam
-from .store import FORMAT_VERSION, TIERS, StoreError, header_line, new_file_id
+from .store import TIERS_BY_VERSION, StoreError, header_line, new_file_id
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .state import State
 
 _HEX = frozenset("0123456789abcdef")
 
@@ -31,8 +35,9 @@ class CloseResult(namedtuple("CloseResult", "closed unlinked errors")):
     errors: list[Exception]            # storefs.WriteError or StoreError, one per file left as it was
 
 
-def plain_header(data: bytes) -> tuple[str, str] | None:
-    """(tier, file id) of a version-1 `#cta` header line, or None: such a file is left to readers."""
+def plain_header(data: bytes, version: int | None = None) -> tuple[str, str] | None:
+    """(tier, file id) of a `#cta` header line we write (of `version`, the one the file's name
+    gives, if set), or None: such a file is left to readers."""
     nl = data.find(b"\n")
     if nl < 0:
         return None
@@ -40,8 +45,8 @@ def plain_header(data: bytes) -> tuple[str, str] | None:
         head = data[:nl].decode("ascii").split(" ")
     except UnicodeDecodeError:
         return None
-    if (len(head) != 4 or head[0] != "#cta" or head[1] != str(FORMAT_VERSION) or head[2] not in TIERS
-            or len(head[3]) != 16 or not set(head[3]) <= _HEX):
+    if (len(head) != 4 or head[0] != "#cta" or head[2] not in TIERS_BY_VERSION.get(head[1], ())
+            or len(head[3]) != 16 or not set(head[3]) <= _HEX or (version is not None and head[1] != str(version))):
         return None
     return head[2], head[3]
 
@@ -53,7 +58,8 @@ def closed_content(data: bytes, tier: str, old_id: str, new_id: str) -> bytes:
     kept, so that they are still reported.
     """
     body = data[data.find(b"\n") + 1:data.rfind(b"\n") + 1]
-    return (header_line(tier, new_id) + f"x {old_id}\n").encode("ascii") + body
+    version = int(data.split(b" ", 2)[1])       # the header's version is kept (plain_header checked it)
+    return (header_line(tier, new_id, version) + f"x {old_id}\n").encode("ascii") + body
 
 
 def superseded_by_twin(root: str, plain: storefs.StoreFile, file_id: str) -> bool:
@@ -68,7 +74,7 @@ def superseded_by_twin(root: str, plain: storefs.StoreFile, file_id: str) -> boo
             text = storefs.gunzip(fh.read(), twin.rel)
     except FileNotFoundError:
         return False
-    if plain_header(text) is None:
+    if plain_header(text, plain.version) is None:
         return False                   # not a file we can trust to supersede; readers report it
     return b"\nx " + file_id.encode("ascii") + b"\n" in text
 
@@ -92,7 +98,7 @@ def finish_interrupted(root: str, files: list[storefs.StoreFile]) -> list[str]:
         if f.compressed or f.gz().rel not in names:
             continue
         try:
-            head = plain_header(_head(os.path.join(root, f.rel)))
+            head = plain_header(_head(os.path.join(root, f.rel)), f.version)
             if head is not None and superseded_by_twin(root, f, head[1]):
                 _unlink(root, f)
                 done.append(f.rel)
@@ -113,7 +119,7 @@ def close_file(root: str, f: storefs.StoreFile) -> bool:
     path = os.path.join(root, f.rel)
     with open(path, "rb") as fh:
         data = fh.read()
-    head = plain_header(data)
+    head = plain_header(data, f.version)
     if head is None:
         return False
     tier, old_id = head
@@ -140,8 +146,20 @@ def close_file(root: str, f: storefs.StoreFile) -> bool:
     return True
 
 
+def finished_v2(f: storefs.StoreFile, st: "State | None") -> bool:
+    """Whether nothing will append to a version-2 plain file any more: a detail hour that a
+    collection has ended after, a period file whose every period is rolled up."""
+    if st is None or st.last_end is None:
+        return False
+    bound = st.last_end if f.tier == "detail" else st.rolled.get(f.tier)
+    start, end = f.period()
+    # a period held back (a record may still end in it) will get its block later
+    held = any(start < e <= end for _, e in st.unrolled.get(f.tier, []))
+    return bound is not None and end <= bound and not held
+
+
 def close_finished(root: str, today: tuple[int, int, int], tiers: tuple[str, ...] = ("detail",),
-                   limit: int | None = None) -> CloseResult:
+                   limit: int | None = None, st: "State | None" = None) -> CloseResult:
     """Close the plain files of `tiers` that nothing appends to any more: detail days before
     `today` (the host's local date), every plain hourly and daily file. Oldest first, at most
     `limit` compressions. A plain file beside a .cta.gz that does not supersede it (the clock
@@ -150,12 +168,23 @@ def close_finished(root: str, today: tuple[int, int, int], tiers: tuple[str, ...
     res = CloseResult([], [], [])
     files = storefs.list_files(root, tiers)
     names = {f.rel for f in files}
+    if st is not None:
+        # version 2: every tier's finished files, by the state (rotate passes it too)
+        files = storefs.list_files(root, storefs.TIER_DIRS)
+        names = {f.rel for f in files}
     for f in files:
-        if f.compressed or (f.tier == "detail" and (f.year, f.month, f.day) >= today):
+        if f.compressed or f.tier == "whole":
+            continue
+        if f.version == 2:
+            if not finished_v2(f, st):
+                continue
+        elif f.tier == "detail" and (f.year, f.month, f.day) >= today:
+            continue
+        elif f.tier not in tiers:
             continue
         try:
             if f.gz().rel in names:
-                head = plain_header(_head(os.path.join(root, f.rel)))
+                head = plain_header(_head(os.path.join(root, f.rel)), f.version)
                 if head is not None and superseded_by_twin(root, f, head[1]):
                     _unlink(root, f)
                     res.unlinked.append(f.rel)

@@ -7,16 +7,16 @@ import os
 import sys
 import time
 
-from . import (clock, closing, notes as notesmod, prometheus, quota, recovery, state as statemod, storefs,
-               summary, testseam)
+from . import (clock, closing, migrate, notes as notesmod, prometheus, quota, recovery, rollups,
+               state as statemod, storefs, summary, testseam)
 from .config import Config
 from .deltas import Computation, Delta, Note, compute
 from .sources import SourceResult, Started, read_all, start_all
-from .store import Identity, block_text, counter_line, header_line, new_file_id, parse
+from .store import FORMAT_VERSION_2, Identity, StoreError, block_text, counter_line, header_line, new_file_id, parse
 
 DEFAULT_BOOT_ID_FILE = "/proc/sys/kernel/random/boot_id"
 PROMETHEUS_KEEP = 30 * 86400
-CLOSE_PER_RUN = 2                  # finished days compressed per collect; rotate does the rest
+CLOSE_PER_RUN = 2                  # finished files compressed per collect; rotate does the rest
 
 
 def boot_id() -> str:
@@ -101,6 +101,13 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
     st = statemod.load(root)
     recovery.recover(root, st)
     testseam.point("recovered")
+    # a version-1 store is upgraded first (migrate.py); if it cannot be (a damaged file), the
+    # collection goes on and is saved, and the error is reported after it
+    upgrade_errors: list[Exception] = []
+    try:
+        migrate.migrate(root, st)
+    except (storefs.WriteError, StoreError) as e:
+        upgrade_errors.append(e)
     boot = boot_id()
     known = st.iptables_nft if st.unidentified_boot == boot else {}
     results, _warnings = read_all(cfg, started, known)
@@ -130,7 +137,8 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
         res.notes = [Note(c, r, t) for c, r, t in st.pending_notes] + res.notes
     _write_notes(root, noted_from, now, res)
     testseam.point("noted")
-    target = storefs.file_for("detail", now)
+    rollups.init_markers(st)               # before the block is placed: nothing before last_end is due
+    target = storefs.file_for("detail", now, FORMAT_VERSION_2)
     size = _append_block(root, st, target.rel, place.start, now, res) if res.deltas else 0
     if place.start is not None:
         st.pending, st.pending_notes = {}, []
@@ -156,11 +164,20 @@ def collect_locked(root: str, cfg: Config, started: Started, verbose: bool = Fal
                 storefs.truncate(path, size)
         raise
     testseam.point("state-saved")
-    # finished days are compressed only now that the interval is saved: a failure here (full
-    # disk) loses nothing; it is reported after the rest of the run
+    # the periods this collection closed are rolled up, and finished files compressed, only now
+    # that the interval is saved: a failure here (full disk) loses nothing; it is reported after
+    # the rest of the run, and the next run rolls up what is missing
+    rollup_errors: list[Exception] = upgrade_errors
+    try:
+        if rollups.roll_up(root, st, cfg.retention):
+            statemod.save(root, st)
+            testseam.point("rolled-saved")
+    except (storefs.WriteError, StoreError) as e:
+        rollup_errors.append(e)
     lt = time.localtime(now)
     res.closing = closing.close_finished(root, (lt.tm_year, lt.tm_mon, lt.tm_mday), ("detail",),
-                                         CLOSE_PER_RUN)
+                                         CLOSE_PER_RUN, st)
+    res.closing.errors[:0] = rollup_errors
     # the summary that `status` reads instead of the store (summary.py); never fails the run
     summary.after_collect(root, target.rel if res.written else None,
                           st.detail.file_id if res.written and st.detail else None, size, res.start, now)
@@ -215,7 +232,7 @@ def _append_block(root: str, st: statemod.State, rel: str, start: int | None, no
         rows.append((cid, d.bytes, d.packets))
     parts.append(block_text(start, now, rows))
     data = "".join(parts).encode("utf-8")
-    head = header_line("detail", file_id).encode("utf-8")
+    head = header_line("detail", file_id, FORMAT_VERSION_2).encode("utf-8")
     storefs.append_record(os.path.join(root, rel), head, data)
     testseam.point("appended")
     st.detail = statemod.DetailCache(rel, file_id, (size or len(head)) + len(data), ids)

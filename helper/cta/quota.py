@@ -22,11 +22,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterable
 
-from . import storefs
+from . import storefs, window
 from .config import Config
 from .pattern import compile_pattern
 from .plans import Quota
-from .store import Identity, totals
+from .store import Identity
 
 STATE_NAME = "quota-state.json"
 THRESHOLDS = (80, 100)
@@ -107,9 +107,9 @@ def save(root: str, last_end: int, usages: dict[str, Usage]) -> None:
 
 
 def summed_from_store(root: str, cycle_from: int, end: int, counts: Callable[[Identity], bool]) -> int:
-    files = [f for f in storefs.list_files(root) if f.period()[0] < end and f.period()[1] > cycle_from]
-    view = storefs.read_store(root, files)
-    return sum(b for ident, (b, _) in totals(view.records(), cycle_from, end).items() if counts(ident))
+    """The bytes of the cycle so far, by the window reader (each period counted once)."""
+    got = window.read_window(root, cycle_from, end)
+    return sum(b for ident, (b, _) in got.totals.items() if counts(ident))
 
 
 def run_alert(command: list[str], q: Quota, threshold: int, u: Usage, limit: int) -> str | None:

@@ -9,6 +9,9 @@
   temporary file, removed as above.
 - A plain file without one complete line (a writer killed between creating it and writing its
   header) is unlinked: it holds nothing.
+- Period blocks past the end of the last period the state records as rolled up (State.rolled)
+  were appended by a writer that died before it saved its state: they are truncated away, and
+  the next collect rolls those periods up again (rollups.py).
 - Detail blocks outside the time the state records as taken (State.busy: normally everything
   up to state.last_end) were appended by a collect that died before it saved its state: they
   are truncated away, so that time is counted once, by the next collect.
@@ -19,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 
-from . import clock, closing, storefs
+from . import clock, closing, rollups, storefs
 from .state import State
 from .store import StoreError, parse
 
@@ -85,10 +88,11 @@ def truncate_orphans(root: str, st: State, files: list[storefs.StoreFile] | None
     """
     if st.last_end is None:
         return []
-    first = storefs.file_for("detail", clock.first_free(st) or st.last_end).name
+    free = clock.first_free(st) or st.last_end
+    first = {v: storefs.file_for("detail", free, v).name for v in (1, 2)}
     fixed = []
     for f in storefs.list_files(root) if files is None else files:
-        if f.tier != "detail" or f.compressed or f.name < first:
+        if f.tier != "detail" or f.compressed or f.name < first[f.version]:
             continue
         path = os.path.join(root, f.rel)
         size = os.path.getsize(path)
@@ -150,3 +154,4 @@ def recover(root: str, st: State) -> None:
     gone = set(remove_unfinished(root, files))
     gone.update(closing.finish_interrupted(root, [f for f in files if f.rel not in gone]))
     truncate_orphans(root, st, [f for f in files if f.rel not in gone])
+    rollups.truncate_unsaved(root, st, [f for f in files if f.rel not in gone])

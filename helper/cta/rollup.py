@@ -23,7 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:                       # annotations only: typing is slow to import
     from typing import Callable, Iterable
 
-from . import closing, recovery, state as statemod, storefs, summary, testseam, tiers
+from . import closing, periods, recovery, rollups, state as statemod, storefs, summary, testseam, tiers
 from .config import Config
 from .store import FileWriter, Identity, ParsedFile, Record, StoreError
 
@@ -152,6 +152,9 @@ class RotateResult:
         self.moved: list[str] = []                            # files absorbed into a coarser tier
         self.written: list[str] = []
         self.dropped_records = 0                              # by daily_days
+        self.migrated: list[str] = []                         # version 2's files written by the upgrade
+        self.expired: list[str] = []                          # version 2: files past retention, deleted
+        self.kept: list[str] = []                             # ... and kept: not rolled up (yet)
         self.closing = closing.CloseResult([], [], [])
 
 
@@ -161,13 +164,23 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
     ret = cfg.retention
     res = RotateResult()
     with storefs.Lock(root):
-        recovery.recover(root, statemod.load(root))
+        st = statemod.load(root)
+        recovery.recover(root, st)
+        from . import migrate                       # imports rollup: late
+        res.migrated = migrate.migrate(root, st)
+        # version 2: roll up what collect left (a failed run), then delete what is past retention
+        if st.last_end is not None:
+            rollups.init_markers(st)
+            if rollups.roll_up(root, st, ret):
+                statemod.save(root, st)
+        res.expired, res.kept = rollups.expire(root, st, ret, today)
+        # version 1 (a store not migrated yet): move whole files into the coarser tier
         for src_tier, dst_tier, expired, bucket in (
                 ("detail", "hourly", tiers.detail_expired, tiers.hour_bucket),
                 ("hourly", "daily", tiers.hourly_expired, tiers.day_bucket)):
             groups: dict[str, list[storefs.StoreFile]] = {}
             dsts: dict[str, storefs.StoreFile] = {}
-            for f in storefs.list_files(root, (src_tier,)):
+            for f in storefs.list_files(root, (src_tier,), (1,)):
                 if expired(f, today, ret):
                     start, end = f.period()
                     dst = storefs.file_for(dst_tier, end)
@@ -200,11 +213,11 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
         if ret.daily_days is not None:
             limit = tiers.add_days(today, -ret.daily_days)
             cutoff = storefs.local_midnight(*limit)
-            periods: dict[str, storefs.StoreFile] = {}
-            for f in storefs.list_files(root, ("daily",)):
+            by_period: dict[str, storefs.StoreFile] = {}
+            for f in storefs.list_files(root, ("daily",), (1,)):
                 if f.period()[0] < cutoff:
-                    periods.setdefault(f.period_rel, f.plain())
-            for _, period in sorted(periods.items()):
+                    by_period.setdefault(f.period_rel, f.plain())
+            for _, period in sorted(by_period.items()):
                 members = _read_period(root, period)
                 records = [r for _, pf in members for r in pf.records()]
                 keep = [r for r in records if tiers.day_bucket(r.end) >= cutoff]
@@ -219,7 +232,12 @@ def rotate(root: str, cfg: Config, now: int | None = None) -> RotateResult:
                 res.dropped_records += len(records) - len(keep)
         # last, so that nothing is compressed just before it moves: the detail days before
         # today (collect did not run since midnight) and plain hourly and daily files
-        res.closing = closing.close_finished(root, today, storefs.TIER_DIRS)
+        # a store no collect ran on (no state): nothing appends to a file whose period has ended
+        bound = st
+        if st.last_end is None:
+            bound = statemod.State(last_end=now)
+            bound.rolled = {t: periods.period_of(t, now)[0] for t in periods.PERIOD_TIERS}
+        res.closing = closing.close_finished(root, today, storefs.V1_TIERS, st=bound)
         summary.after_rewrite(root, "rotate")
     return res
 
@@ -260,7 +278,10 @@ def plan_compact(root: str, frm: int, to: int, resolution: str) -> CompactPlan:
     # the files of every period near the range, by period (the plain file's name): a period
     # may have a plain file and a .cta.gz, and both count
     parsed: dict[str, list[tuple[storefs.StoreFile, ParsedFile]]] = {}
-    for f in storefs.list_files(root):
+    if storefs.list_files(root, storefs.TIER_DIRS, (2,)):
+        from . import compact2                      # imports this module: late
+        return compact2.plan(root, frm, to, resolution, statemod.load(root).last_end)
+    for f in storefs.list_files(root, storefs.V1_TIERS, (1,)):
         start, end = f.period()
         if start < to + day and end > frm - day:
             pf = _read(root, f)
@@ -333,11 +354,19 @@ def plan_compact(root: str, frm: int, to: int, resolution: str) -> CompactPlan:
                        sizes[1], len({r.ident for r in in_range}), txn)
 
 
-def compact(root: str, frm: int, to: int, resolution: str, dry_run: bool) -> CompactPlan:
+def compact(root: str, frm: int, to: int, resolution: str, dry_run: bool,
+            retention: tiers.Retention = tiers.Retention()) -> CompactPlan:
     if dry_run:
         return plan_compact(root, frm, to, resolution)
     with storefs.Lock(root):
-        recovery.recover(root, statemod.load(root))
+        st = statemod.load(root)
+        recovery.recover(root, st)
+        from . import migrate                       # imports rollup: late
+        migrate.migrate(root, st)
+        if st.last_end is not None:                 # every closed period rolled up first
+            rollups.init_markers(st)
+            if rollups.roll_up(root, st, retention):
+                statemod.save(root, st)
         plan = plan_compact(root, frm, to, resolution)
         if plan.records_before:
             plan.txn.commit()

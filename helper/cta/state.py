@@ -60,6 +60,10 @@ class State:
         self.unidentified_boot = ""
         # the configuration file's error, if the last collect ran on the last valid copy
         self.config_error = ""
+        # store format 2: per period tier, the end of the last period rolled up (rollups.py)
+        self.rolled: dict[str, int] = {}
+        # ... and the periods before it held back: a record may still end in them (rollups.py)
+        self.unrolled: dict[str, list[list[int]]] = {}
 
 
 class StateError(Exception):
@@ -103,6 +107,8 @@ def load(root: str) -> State:
         for k, v in raw.get("pending", {}).items():
             st.pending[k] = (int(v[0]), int(v[1]))
         st.pending_notes = [[str(c), str(r), None if t is None else int(t)] for c, r, t in raw.get("pending_notes", [])]
+        st.rolled = {str(k): int(v) for k, v in (raw.get("rolled") or {}).items() if v is not None}
+        st.unrolled = {str(k): [[int(a), int(b)] for a, b in v] for k, v in (raw.get("unrolled") or {}).items()}
         d = raw.get("detail")
         if d:
             st.detail = DetailCache(d["rel"], d["file_id"], int(d["size"]), {k: int(i) for k, i in d["ids"].items()})
@@ -125,6 +131,8 @@ def dump(st: State) -> bytes:
         "unidentified": {h: list(u) for h, u in st.unidentified.items()},
         "unidentified_boot": st.unidentified_boot,
         "busy": st.busy,
+        "rolled": st.rolled,
+        "unrolled": st.unrolled,
         "last_run": None if st.last_run is None else list(st.last_run),
         "pending": {k: list(v) for k, v in st.pending.items()},
         "pending_notes": st.pending_notes,

@@ -47,7 +47,9 @@ def store_summary(root: str) -> dict[str, Any]:
                                         for t in storefs.TIER_DIRS}
     entries = []
     unchecked = []
+    versions: set[int] = set()
     for f, key in summary.listing(root):
+        versions.add(f.version)
         t = tiers[f.tier]
         t["files"] += 1
         t["bytes"] += key[0]                    # on disk: compressed for a .cta.gz
@@ -71,6 +73,9 @@ def store_summary(root: str) -> dict[str, Any]:
     starts = [t["oldest"] for t in tiers.values() if t["oldest"] is not None]
     ends = [t["newest"] for t in tiers.values() if t["newest"] is not None]
     return {
+        # the format versions of the store's files (docs/store-format.md): [1] until the first
+        # writer of this version runs, [1, 2] while a migration's renames are under way
+        "format_versions": sorted(versions),
         "tiers": tiers,
         "store_bytes": sum(t["bytes"] for t in tiers.values()),
         "oldest": min(starts) if starts else None,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
 
 FORMAT_VERSION = 1
 TIERS = ("detail", "hourly", "daily")
-# Version 2 (docs/store-format-v2.md): the same lines, more tiers, and `p` period blocks in every
+# Version 2 (docs/store-format.md): the same lines, more tiers, and `p` period blocks in every
 # tier but detail, where `i` interval blocks stay the only kind
 FORMAT_VERSION_2 = 2
 TIERS_V2 = ("detail", "hourly", "daily", "monthly", "whole")
@@ -376,10 +376,10 @@ def totals(records: Iterable[Record], start: int, end: int) -> dict[Identity, tu
 class FileWriter:
     """Builds the text of a whole store file (used by rotate, compact and the tools)."""
 
-    def __init__(self, tier: str, file_id: str | None = None) -> None:
+    def __init__(self, tier: str, file_id: str | None = None, version: int = FORMAT_VERSION) -> None:
         self.tier = tier
         self.file_id = file_id or new_file_id()
-        self._parts: list[str] = [header_line(tier, self.file_id)]
+        self._parts: list[str] = [header_line(tier, self.file_id, version)]
         self._ids: dict[Identity, int] = {}
 
     def preassign(self, idents: Iterable[Identity]) -> None:
@@ -402,6 +402,12 @@ class FileWriter:
         coded = [(self.counter_id(ident), b, p) for ident, b, p in rows if b or p]
         if coded:
             self._parts.append(block_text(start, end, coded))
+
+    def period(self, start: int, end: int, rows: Iterable[tuple[Identity, int, int]]) -> None:
+        """A version-2 period block; written also without rows (`p s e 0`: rolled up, no traffic)."""
+        coded = [(self.counter_id(ident), b, p) for ident, b, p in rows if b or p]
+        self._parts.append(f"p {start} {end} {len(coded)}\n")
+        self._parts.extend(f"{cid} {b} {p}\n" for cid, b, p in coded)
 
     def text(self) -> str:
         return "".join(self._parts)

@@ -15,15 +15,25 @@ from . import early, testseam
 from .store import ParsedFile, StoreError, StoreView, parse, resolve
 
 DEFAULT_STORE = early.DEFAULT_STORE
-TIER_DIRS = ("detail", "hourly", "daily")
+TIER_DIRS = ("detail", "hourly", "daily", "monthly", "whole")
+V1_TIERS = ("detail", "hourly", "daily")
 GZ = ".gz"                       # a closed store file: one gzip member holding a plain store file
 
-# a period's plain file (the only kind ever appended to) and, optionally, its compressed twin
+# a period's plain file (the only kind ever appended to) and, optionally, its compressed twin.
+# Version 1 and version 2 name their files differently (docs/store-format.md), so a file's name
+# tells the version its header must have
 _NAMES = {
-    "detail": re.compile(r"(\d{4})-(\d{2})-(\d{2})\.cta(?:\.gz)?\Z"),
-    "hourly": re.compile(r"(\d{4})-(\d{2})\.cta(?:\.gz)?\Z"),
-    "daily": re.compile(r"(\d{4})\.cta(?:\.gz)?\Z"),
+    ("detail", 1): re.compile(r"(\d{4})-(\d{2})-(\d{2})\.cta(?:\.gz)?\Z"),
+    ("hourly", 1): re.compile(r"(\d{4})-(\d{2})\.cta(?:\.gz)?\Z"),
+    ("daily", 1): re.compile(r"(\d{4})\.cta(?:\.gz)?\Z"),
+    ("detail", 2): re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2})\.cta(?:\.gz)?\Z"),
+    ("hourly", 2): re.compile(r"(\d{4})-(\d{2})-(\d{2})\.cta(?:\.gz)?\Z"),
+    ("daily", 2): re.compile(r"(\d{4})-(\d{2})\.cta(?:\.gz)?\Z"),
+    ("monthly", 2): re.compile(r"(\d{4})\.cta(?:\.gz)?\Z"),
+    ("whole", 2): re.compile(r"(\d{4})\.cta(?:\.gz)?\Z"),
 }
+# version 2: the period one file of a tier covers (one period of the next coarser tier)
+FILE_SPAN_V2 = {"detail": "hour", "hourly": "day", "daily": "month", "monthly": "year", "whole": "year"}
 
 
 class WriteError(Exception):
@@ -34,13 +44,15 @@ class NotRoot(Exception):
     pass
 
 
-class StoreFile(namedtuple("StoreFile", "tier name year month day")):
+class StoreFile(namedtuple("StoreFile", "tier name year month day hour version", defaults=(0, 1))):
     __slots__ = ()
     tier: str
     name: str                        # e.g. "2025-11-21.cta" or "2025-11-21.cta.gz"
     year: int
-    month: int                       # 1 for daily files
-    day: int                         # 1 for hourly and daily files
+    month: int                       # 1 for files of a year
+    day: int                         # 1 for files of a month or a year
+    hour: int                        # version 2's detail files: the local hour; else 0
+    version: int                     # the format version its name belongs to
 
     @property
     def rel(self) -> str:
@@ -63,16 +75,32 @@ class StoreFile(namedtuple("StoreFile", "tier name year month day")):
 
     def period(self) -> tuple[int, int]:
         """[start, end) in Unix seconds of the local period this file covers."""
+        if self.version == 2:
+            span = FILE_SPAN_V2[self.tier]
+            if span == "hour":
+                # both hours of a repeated (daylight-saving) hour share the file
+                found = [t for t in (int(time.mktime((self.year, self.month, self.day, self.hour, 0, 0, 0, 0, dst)))
+                                     for dst in (-1, 0, 1))
+                         if time.localtime(t)[:4] == (self.year, self.month, self.day, self.hour)]
+                first = min(found, default=local_midnight(self.year, self.month, self.day) + 3600 * self.hour)
+                return first, max(found, default=first) + 3600
+            if span == "day":
+                return (local_midnight(self.year, self.month, self.day),
+                        local_midnight(*_add_days(self.year, self.month, self.day, 1)))
+            if span == "month":
+                return (local_midnight(self.year, self.month, 1),
+                        local_midnight(self.year + (self.month == 12), self.month % 12 + 1, 1))
+            return local_midnight(self.year, 1, 1), local_midnight(self.year + 1, 1, 1)
         if self.tier == "detail":
-            start = (self.year, self.month, self.day)
+            begin = (self.year, self.month, self.day)
             nxt = _add_days(self.year, self.month, self.day, 1)
         elif self.tier == "hourly":
-            start = (self.year, self.month, 1)
+            begin = (self.year, self.month, 1)
             nxt = (self.year + (self.month == 12), self.month % 12 + 1, 1)
         else:
-            start = (self.year, 1, 1)
+            begin = (self.year, 1, 1)
             nxt = (self.year + 1, 1, 1)
-        return local_midnight(*start), local_midnight(*nxt)
+        return local_midnight(*begin), local_midnight(*nxt)
 
 
 def _add_days(y: int, m: int, d: int, n: int) -> tuple[int, int, int]:
@@ -85,9 +113,11 @@ def local_midnight(y: int, m: int, d: int) -> int:
     return int(time.mktime((y, m, d, 0, 0, 0, 0, 0, -1)))
 
 
-def file_for(tier: str, end: int) -> StoreFile:
+def file_for(tier: str, end: int, version: int = 1) -> StoreFile:
     """The file of a tier that holds a record ending at `end` (by the local date of end - 1)."""
     lt = time.localtime(end - 1)
+    if version == 2:
+        return file_v2(tier, lt.tm_year, lt.tm_mon, lt.tm_mday, lt.tm_hour)
     if tier == "detail":
         return StoreFile(tier, f"{lt.tm_year:04d}-{lt.tm_mon:02d}-{lt.tm_mday:02d}.cta",
                          lt.tm_year, lt.tm_mon, lt.tm_mday)
@@ -96,25 +126,44 @@ def file_for(tier: str, end: int) -> StoreFile:
     return StoreFile(tier, f"{lt.tm_year:04d}.cta", lt.tm_year, 1, 1)
 
 
-def list_files(root: str, tiers: tuple[str, ...] = TIER_DIRS) -> list[StoreFile]:
-    """The store files of some tiers, both kinds, sorted by tier and name (plain before gz)."""
+def file_v2(tier: str, y: int, m: int, d: int, h: int = 0) -> StoreFile:
+    """Version 2's file of a tier for the local date and hour (the parts its span ignores are dropped)."""
+    span = FILE_SPAN_V2[tier]
+    if span == "hour":
+        return StoreFile(tier, f"{y:04d}-{m:02d}-{d:02d}T{h:02d}.cta", y, m, d, h, 2)
+    if span == "day":
+        return StoreFile(tier, f"{y:04d}-{m:02d}-{d:02d}.cta", y, m, d, 0, 2)
+    if span == "month":
+        return StoreFile(tier, f"{y:04d}-{m:02d}.cta", y, m, 1, 0, 2)
+    return StoreFile(tier, f"{y:04d}.cta", y, 1, 1, 0, 2)
+
+
+def list_files(root: str, tiers: tuple[str, ...] = TIER_DIRS,
+               versions: tuple[int, ...] = (1, 2)) -> list[StoreFile]:
+    """The store files of some tiers and format versions, both kinds, sorted by tier and name
+    (plain before gz)."""
     out: list[StoreFile] = []
     for tier in tiers:
-        pattern = _NAMES[tier]
+        patterns = [(v, _NAMES[(tier, v)]) for v in versions if (tier, v) in _NAMES]
+        if not patterns:
+            continue
         try:
             entries = list(os.scandir(os.path.join(root, tier)))
         except FileNotFoundError:
             continue
         for entry in entries:
             name = entry.name
-            m = pattern.match(name)
+            for version, pattern in patterns:
+                m = pattern.match(name)
+                if m:
+                    break
             # only regular files are store files: a symbolic link or a directory is not (the
             # page lists with `find -type f`, and a writer must not follow a link)
             if not m or not entry.is_file(follow_symlinks=False):
                 continue
             g = [int(x) for x in m.groups()]
             y, mo, d = g[0], g[1] if len(g) > 1 else 1, g[2] if len(g) > 2 else 1
-            out.append(StoreFile(tier, name, y, mo, d))
+            out.append(StoreFile(tier, name, y, mo, d, g[3] if len(g) > 3 else 0, version))
     out.sort(key=lambda f: (f.tier, f.name))
     return out
 
@@ -151,7 +200,11 @@ def content(f: StoreFile, raw: bytes) -> bytes:
 
 def read_file(root: str, f: StoreFile) -> ParsedFile:
     with open(os.path.join(root, f.tier, f.name), "rb") as fh:
-        return parse(content(f, fh.read()), f.rel)
+        pf = parse(content(f, fh.read()), f.rel)
+    if pf.file_id is not None and pf.version != f.version:
+        # version 1's and version 2's names never collide: the name says which header is right
+        raise StoreError(f"{f.rel}: a version-{pf.version} header in a version-{f.version} file name")
+    return pf
 
 
 def read_store(root: str, files: list[StoreFile] | None = None) -> StoreView:
@@ -187,7 +240,7 @@ class Lock:
 def ensure_store(root: str) -> None:
     try:
         os.makedirs(root, mode=0o755, exist_ok=True)
-        for tier in _NAMES:
+        for tier in TIER_DIRS:
             os.makedirs(os.path.join(root, tier), mode=0o755, exist_ok=True)
     except PermissionError as e:
         raise NotRoot(f"cannot write the store {root}: {e.strerror}; run as root") from e

@@ -106,7 +106,7 @@ class Ledger:
         noted = self.uncounted_ends(key)
         stored: dict[int, int] = {}
         for r in storefs.read_store(self.lab.store).records():
-            if r.ident.key() == key:
+            if r.ident.key() == key and r.end - r.start <= 3600:   # collection records, not roll-ups
                 stored[r.end] = stored.get(r.end, 0) + r.bytes
         print(f"\n{key}: interval end, real, stored with that end, noted", file=sys.stderr)
         for e in sorted(set(self.intervals) | set(stored)):

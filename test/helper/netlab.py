@@ -221,14 +221,28 @@ def started_lab(case: unittest.TestCase, make: "type[Lab]" = Lab) -> Lab:
 
 
 def stored_totals(store: str) -> dict[str, tuple[int, int]]:
+    """Every counter's total by the window reader (each period once), checked against the sums
+    of the collection records themselves while the store still holds them all."""
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "helper"))
-    from cta import storefs
-    out: dict[str, tuple[int, int]] = {}
+    from cta import storefs, window
     view = storefs.read_store(store)
     assert not view.corrupt, view.corrupt
-    for r in view.records():
-        b, p = out.get(r.ident.key(), (0, 0))
-        out[r.ident.key()] = (b + r.bytes, p + r.packets)
+    w = window.read_window(store, 0, 10 ** 12)
+    assert not w.corrupt, w.corrupt
+    out = {ident.key(): bp for ident, bp in w.totals.items()}
+    finest: dict[str, tuple[int, int]] = {}
+    for pf in view.files:
+        if pf.tier == "detail" or pf.version == 1:
+            for r in pf.records():
+                b, p = finest.get(r.ident.key(), (0, 0))
+                finest[r.ident.key()] = (b + r.bytes, p + r.packets)
+    # while the detail records are complete (no coarse data before them, nothing compacted)
+    first_detail = min((b.start for pf in view.files if pf.tier == "detail" for b in pf.blocks), default=None)
+    first_period = min((b.end for pf in view.files if pf.version == 2 and pf.tier != "detail" for b in pf.blocks
+                        if b.rows), default=first_detail)
+    if (first_detail is not None and first_period is not None and first_period >= first_detail
+            and not any(pf.tier == "whole" or (pf.version == 1 and pf.tier != "detail") for pf in view.files)):
+        assert out == finest, ("the window reader and the collection records differ", out, finest)
     return out
 
 

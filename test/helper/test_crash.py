@@ -19,8 +19,8 @@ import unittest
 
 from test.helper.common import HELPER, PYTHON, REPO, run_helper
 from test.helper.netlab import Lab, intervals, require_root, stored_totals
-from cta import storefs, tiers
-from cta.store import FileWriter, Identity, totals
+from cta import periods, storefs, tiers, window
+from cta.store import FileWriter, Identity
 
 RULES = """
 table inet acct {
@@ -51,18 +51,20 @@ def snapshot(root: str) -> dict[str, bytes]:
 
 
 def per_day(root: str) -> dict[tuple[str, int], tuple[int, int]]:
+    """Each counter's total per local day, by the window reader (version 1, 2 or a mix)."""
+    days = {tiers.day_bucket(r.end) for r in storefs.read_store(root).records()}
     out: dict[tuple[str, int], tuple[int, int]] = {}
-    for r in storefs.read_store(root).records():
-        k = (r.ident.key(), tiers.day_bucket(r.end))
-        b, p = out.get(k, (0, 0))
-        out[k] = (b + r.bytes, p + r.packets)
+    for d in sorted(days):
+        for ident, bp in window.read_window(root, d, periods.day_of(d)[1]).totals.items():
+            out[(ident.key(), d)] = bp
     return out
 
 
-def make_history(store: str, now: int, detail_days: int, hourly_days: int, days: int = 70) -> None:
+def make_history(store: str, now: int, detail_days: int, hourly_days: int, days: int = 70, fmt: int = 1) -> None:
     subprocess.run([PYTHON, os.path.join(REPO, "test", "tools", "make-history.py"), "--store", store,
                     "--counters", "6", "--days", str(days), "--seed", "5", "--now", str(now),
-                    "--names", "iam", "--detail-days", str(detail_days), "--hourly-days", str(hourly_days)],
+                    "--names", "iam", "--detail-days", str(detail_days), "--hourly-days", str(hourly_days),
+                    "--format", str(fmt)],
                    check=True, capture_output=True)
 
 
@@ -72,10 +74,11 @@ def archived(k: int) -> Identity:
 
 def plant_day(store: str, days_ago: int, seed: int, blocks: int = 40, counters: int = 1
               ) -> dict[str, tuple[int, int]]:
-    """A plain detail file of a finished day, as collect left it at midnight: returns its totals."""
+    """The plain detail files (one per hour) of a finished day's first `blocks` collections, as
+    collect left them: returns their totals."""
     start = storefs.local_midnight(*tiers.add_days(tiers.local_date(int(time.time())), -days_ago))
     rng = random.Random(seed)
-    w = FileWriter("detail", "%016x" % rng.getrandbits(64))
+    writers: dict[str, FileWriter] = {}
     out: dict[str, tuple[int, int]] = {}
     for k in range(blocks):
         rows = []
@@ -84,10 +87,14 @@ def plant_day(store: str, days_ago: int, seed: int, blocks: int = 40, counters: 
             rows.append((archived(c), b, p))
             ob, op = out.get(archived(c).key(), (0, 0))
             out[archived(c).key()] = (ob + b, op + p)
-        w.block(start + k * 300, start + (k + 1) * 300, rows)
+        end = start + (k + 1) * 300
+        rel = storefs.file_for("detail", end, 2).rel
+        w = writers.get(rel) or writers.setdefault(rel, FileWriter("detail", "%016x" % rng.getrandbits(64), 2))
+        w.block(end - 300, end, rows)
     storefs.ensure_store(store)
-    with open(os.path.join(store, storefs.file_for("detail", start + 1).rel), "wb") as f:
-        f.write(w.text().encode())
+    for rel, w in writers.items():
+        with open(os.path.join(store, rel), "wb") as f:
+            f.write(w.text().encode())
     return out
 
 
@@ -173,10 +180,13 @@ class CollectKills(unittest.TestCase):
         rng = random.Random(20251122)
         planted: dict[str, tuple[int, int]] = {}
         specs = ["close-written:1", "close-renamed:1", "close-unlinked:1", "close-written:1", "close-renamed:1"]
+        planted_files: set[str] = set()
         for n, spec in enumerate(specs):
             for key, (b, p) in plant_day(lab.store, 2 + n, seed=n, counters=2).items():
                 pb, pp = planted.get(key, (0, 0))
                 planted[key] = (pb + b, pp + p)
+            planted_files |= {f.rel for f in storefs.list_files(lab.store, ("detail",))
+                              if not f.compressed and f.period()[1] < int(time.time()) - DAY}
             lab.send(rng.randint(1, 40), rng.randint(1, 1400))
             proc = lab.collect(env={"CTA_TEST_KILL_AT": spec}, check=False)
             self.assertEqual(proc.returncode, -signal.SIGKILL, f"{spec}: {proc.stderr}")
@@ -195,12 +205,54 @@ class CollectKills(unittest.TestCase):
             self.assertLessEqual(e1, s2)
         # what the kills left is finished: the files killed before their rename are closed now
         self.assertEqual(len(out["closed"]), 2)
+        self.assertLessEqual(set(out["closed"]), planted_files)
         files = storefs.list_files(lab.store)
-        today = tiers.local_date(int(time.time()))
-        self.assertEqual([f.rel for f in files if f.tier == "detail" and not f.compressed],
-                         [storefs.file_for("detail", storefs.local_midnight(*today) + 1).rel])
+        self.assertEqual([f.rel for f in files if f.tier == "detail" and f.version == 1 and not f.compressed], [])
         self.assertEqual(storefs.read_store(lab.store).ignored, [])
         self.assertEqual([n for n in snapshot(lab.store) if n.endswith(".tmp")], [])
+
+    def test_kill_collect_while_rolling_up(self) -> None:
+        """Hours that closed while collect did not run (planted: their detail files, the
+        state's hourly marker set back) are rolled up once, whichever step the kills hit."""
+        lab = self.lab
+        lab.collect()
+        ref0 = lab.reference()
+        hour = periods.hour_of(int(time.time()))[0]
+        rng = random.Random(20251202)
+        planted: dict[str, tuple[int, int]] = {}
+        for k in range(1, 6):
+            s = hour - k * 3600 + 60
+            w = FileWriter("detail", "%016x" % rng.getrandbits(64), 2)
+            rows = [(archived(c), rng.randint(1, 10 ** 9), rng.randint(1, 999)) for c in range(2)]
+            w.block(s, s + 600, rows)
+            for ident, b, p in rows:
+                pb, pp = planted.get(ident.key(), (0, 0))
+                planted[ident.key()] = (pb + b, pp + p)
+            with open(os.path.join(lab.store, storefs.file_for("detail", s + 600, 2).rel), "wb") as fh:
+                fh.write(w.text().encode())
+        path = os.path.join(lab.store, "state.json")
+        with open(path) as fh:
+            st = json.load(fh)
+        st["rolled"]["hourly"] = hour - 5 * 3600
+        with open(path, "w") as fh:
+            json.dump(st, fh)
+        for spec in ["period-appended:1", "period-appended:1", "rolled-saved:1"]:
+            lab.send(rng.randint(1, 40), rng.randint(1, 1400))
+            proc = lab.collect(env={"CTA_TEST_KILL_AT": spec}, check=False)
+            self.assertEqual(proc.returncode, -signal.SIGKILL, f"{spec}: {proc.stderr}")
+            self.assertEqual(subset(stored_totals(lab.store), planted), planted, spec)
+        lab.send(3, 100)
+        lab.collect()
+        ref = lab.reference()
+        got = stored_totals(lab.store)                  # checks the window reader against detail
+        for key in KEYS:
+            self.assertEqual(got[key], (ref[0] - ref0[0], ref[1] - ref0[1]), key)
+        self.assertEqual(subset(got, planted), planted)
+        hourly = [(b.start, b.end) for pf in storefs.read_store(lab.store).files if pf.tier == "hourly"
+                  for b in pf.blocks]
+        self.assertEqual(len(hourly), len(set(hourly)), "a period was rolled up twice")
+        for k in range(1, 6):
+            self.assertIn((hour - k * 3600, hour - k * 3600 + 3600), hourly)
 
     def test_collect_and_compact_at_once(self) -> None:
         lab = self.lab
@@ -293,8 +345,10 @@ class RollupKills(unittest.TestCase):
         self.assertTrue(all(kills[p] for p in ("tmp-written:1", "committed:1", "renamed:1", "deleted:1")), kills)
 
     def test_rotate_closing(self) -> None:
-        """rotate of a store whose files are all plain (an earlier version's, or collect did not
-        run since midnight): it moves what expired and compresses everything else but today."""
+        """rotate of a version-2 store whose files are all plain (collect did not run since they
+        finished): it compresses every finished file, and deletes what expired."""
+        shutil.rmtree(self.base)
+        make_history(self.base, self.now, 12, 60, fmt=2)
         open_all(self.base)
         before = per_day(self.base)
 
@@ -304,28 +358,33 @@ class RollupKills(unittest.TestCase):
             self.assertEqual(per_day(work), before)
             if not after_crash:
                 self.assertEqual(storefs.read_store(work).ignored, [])
-                plain = [f.rel for f in storefs.list_files(work) if not f.compressed]
-                self.assertEqual(plain, [storefs.file_for("detail", self.now).rel])   # today's
+                # upgraded to version 2 (migrate.py): only the files still appended to are plain
+                self.assertEqual({f.version for f in storefs.list_files(work)}, {2})
+                plain = [f for f in storefs.list_files(work) if not f.compressed]
+                self.assertLessEqual(len(plain), 4)
 
         kills = self.run_with_kills(["rotate", "--store", "STORE", "--config", self.config], check,
                                     ["close-written:1", "close-written:3", "close-renamed:1", "close-renamed:3",
-                                     "close-unlinked:1", "close-unlinked:3", "tmp-written:1", "deleted:1"])
+                                     "close-unlinked:1", "close-unlinked:3", "expired:1", "expired:5"])
         self.assertTrue(all(kills[p] for p in kills if not p.startswith("random")), kills)
 
     def test_compact(self) -> None:
-        frm, to = self.now - 45 * DAY + 999, self.now - DAY
-        records = list(storefs.read_store(self.base).records())
-        inside = totals(records, frm, to)
-        everything = totals(records, 0, 2 ** 40)
+        """compact --resolution whole of a version-1 store: the upgrade, then one `whole` block
+        (docs/store-format.md, "Compaction"), killed at every step of both transactions."""
+        frm, to = periods.hour_of(self.now - 45 * DAY)[0], self.now - DAY
+        inside = window.read_window(self.base, frm, to).totals
+        everything = window.read_window(self.base, 0, 2 ** 40).totals
 
         def check(work: str, after_crash: bool) -> None:
-            recs = list(storefs.read_store(work).records())
+            got = window.read_window(work, 0, 2 ** 40).totals
             if after_crash:
-                for ident, (b, p) in totals(recs, 0, 2 ** 40).items():
+                for ident, (b, p) in got.items():
                     self.assertLessEqual(b, everything[ident][0])
             else:
-                self.assertEqual(totals(recs, frm, to), inside)
-                self.assertEqual(totals(recs, 0, 2 ** 40), everything)
+                self.assertEqual(window.read_window(work, frm, to).totals, inside)
+                self.assertEqual(got, everything)
+                whole = [b for pf in storefs.read_store(work).files if pf.tier == "whole" for b in pf.blocks]
+                self.assertEqual([(b.start, b.end) for b in whole], [(frm, to)])
 
         kills = self.run_with_kills(["compact", "--store", "STORE", "--config", self.config, "--from", str(frm),
                                      "--to", str(to), "--resolution", "whole"], check)
@@ -404,9 +463,9 @@ class FullDisk(unittest.TestCase):
             lab.collect()
             ref0 = lab.reference()
             # about 100 KB once compressed: more than the disk will have left
-            planted = plant_day(self.store, 2, seed=99, blocks=288, counters=20)
+            planted = plant_day(self.store, 2, seed=99, blocks=24, counters=400)   # hours of ~70 KB compressed
             old = storefs.file_for("detail", storefs.local_midnight(
-                *tiers.add_days(tiers.local_date(int(time.time())), -2)) + 1)
+                *tiers.add_days(tiers.local_date(int(time.time())), -2)) + 300, 2)
             with open(os.path.join(self.store, old.rel), "rb") as f:
                 old_bytes = f.read()
             reserve = os.path.join(self.mnt, "reserve")
@@ -434,7 +493,7 @@ class FullDisk(unittest.TestCase):
             self.unfill()
             lab.send(5, 100)
             out = json.loads(lab.collect().stdout)
-            self.assertEqual(out["closed"], [old.rel])
+            self.assertEqual(out["closed"][0], old.rel)
             ref = lab.reference()
             got = stored_totals(self.store)
             self.assertEqual(subset(got, planted), planted)
@@ -456,7 +515,9 @@ class FullDisk(unittest.TestCase):
         self.assertEqual(snapshot(self.store), before)
         self.unfill()
         self.assertEqual(run_helper("rotate", "--store", self.store, "--config", config, "--json").returncode, 0)
-        self.assertEqual([f.compressed for f in storefs.list_files(self.store)], [True])
+        files = storefs.list_files(self.store)
+        self.assertEqual(len(files), 24)                    # the day's hours, each closed
+        self.assertTrue(all(f.compressed for f in files))
 
     def test_rotate_on_a_full_disk(self) -> None:
         make_history(self.store, int(time.time()), 12, 60, days=20)

@@ -58,7 +58,7 @@ class KilledAtCreation(unittest.TestCase):
         lab.collect()                                   # the baseline: no file written yet
         ref0 = lab.reference()
         lab.send(5, 100)
-        target = os.path.join(lab.store, storefs.file_for("detail", int(time.time()) + 2).rel)
+        target = os.path.join(lab.store, storefs.file_for("detail", int(time.time()) + 2, 2).rel)
         time.sleep(1.05)
         proc = subprocess.run(
             ["ip", "netns", "exec", lab.b, "strace", "-qq", "-f", "-o", "/dev/null", "-e", "trace=write",

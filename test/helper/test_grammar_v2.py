@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Version 2's line grammar (docs/store-format-v2.md, "Lines"): `p` period blocks in the period
+"""Version 2's line grammar (docs/store-format.md, "Lines"): `p` period blocks in the period
 tiers, `i` blocks only in detail, the tiers each version knows."""
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ class Links(unittest.TestCase):
         self.collect()
         self.assert_secret_untouched()
         # today's detail file replaced by a link: collect refuses, says why, writes nothing
-        today = storefs.file_for("detail", int(time.time()) + 2).rel
+        today = storefs.file_for("detail", int(time.time()) + 2, 2).rel
         path = os.path.join(self.store, today)
         if os.path.exists(path):
             os.unlink(path)
@@ -81,7 +81,7 @@ class Links(unittest.TestCase):
     def test_empty_detail_file_left_by_a_kill_at_its_creation(self) -> None:
         """Issue #11 item 6: a 0-byte file never stops collection."""
         self.collect()
-        today = storefs.file_for("detail", int(time.time()) + 2).rel
+        today = storefs.file_for("detail", int(time.time()) + 2, 2).rel
         path = os.path.join(self.store, today)
         if os.path.exists(path):
             os.unlink(path)
@@ -89,7 +89,7 @@ class Links(unittest.TestCase):
         subprocess.run(["ping", "-c", "2", "-i", "0.2", "127.0.0.1"], capture_output=True, check=True)
         self.collect()
         with open(path, "rb") as f:
-            self.assertTrue(f.read().startswith(b"#cta 1 detail "))
+            self.assertTrue(f.read().startswith(b"#cta 2 detail "))
 
     def test_lock_that_is_a_link(self) -> None:
         self.collect()

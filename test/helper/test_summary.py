@@ -15,7 +15,7 @@ import unittest
 
 from test.helper.common import FIXTURES, run_helper
 from test.helper.netlab import Lab, require_root
-from cta import status, storefs, summary, tiers
+from cta import periods, status, storefs, summary, tiers
 from cta.store import FileWriter, Identity, resolve
 
 WWW = Identity("nft-rule", "inet", "filter", "input", 1, "www")
@@ -84,17 +84,25 @@ class Summary(unittest.TestCase):
                 else:
                     self.assertEqual(got, want)
 
-    def plant_day(self, days_ago: int, corrupt: bool) -> str:
-        start = day_start(days_ago)
-        w = FileWriter("detail")
-        w.block(start, start + 300, [(WWW, 100, 1)])
+    def plant_day(self, days_ago: int, corrupt: bool, start: int | None = None) -> str:
+        """A version-2 detail file (of the day's first hour, or of `start`'s), and a state whose
+        roll-up markers lie before it, so that writers roll it up as a collect would have."""
+        step = 300 if start is None else 1
+        start = day_start(days_ago) if start is None else start
+        w = FileWriter("detail", None, 2)
+        w.block(start, start + step, [(WWW, 100, 1)])
         text = w.text()
         if corrupt:
-            text += f"i {start + 300} {start + 600} 1\n0 12x 1\n"      # a corrupt block
+            text += f"i {start + step} {start + 2 * step} 1\n0 12x 1\n"      # a corrupt block
         storefs.ensure_store(self.store)
-        rel = storefs.file_for("detail", start + 1).rel
+        rel = storefs.file_for("detail", start + 1, 2).rel
         with open(os.path.join(self.store, rel), "w") as f:
             f.write(text)
+        now = int(time.time())
+        first = day_start(40)
+        with open(os.path.join(self.store, "state.json"), "w") as f:
+            json.dump({"version": 3, "last_end": now, "busy": [[0, now]],
+                       "rolled": {t: periods.period_of(t, first)[0] for t in periods.PERIOD_TIERS}}, f)
         return rel
 
     def test_damage_absorbed_by_rotate_stays_until_dismissed(self) -> None:
@@ -132,19 +140,20 @@ class Summary(unittest.TestCase):
     def test_a_huge_junk_file_costs_status_nothing(self) -> None:
         self.plant_day(0, corrupt=False)
         run_helper("rotate", "--store", self.store, "--config", self.config)
-        junk = os.path.join(self.store, "detail", "2020-01-01.cta")
+        detail = sum(os.path.getsize(os.path.join(self.store, f.rel)) for f in storefs.list_files(self.store, ("detail",)))
+        junk = os.path.join(self.store, "detail", "2020-01-01T00.cta")
         with open(junk, "wb") as f:
             f.truncate(300 * 1024 * 1024)                         # sparse: 300 MB of zero bytes
         t = time.monotonic()
         rep = self.status()
         took = time.monotonic() - t
-        self.assertEqual(rep["unchecked"], [{"file": "detail/2020-01-01.cta", "size": 300 * 1024 * 1024}])
-        self.assertEqual(rep["tiers"]["detail"]["bytes"], 300 * 1024 * 1024 + os.path.getsize(
-            os.path.join(self.store, storefs.file_for("detail", day_start(0) + 1).rel)))
+        self.assertEqual(rep["unchecked"], [{"file": "detail/2020-01-01T00.cta", "size": 300 * 1024 * 1024}])
+        self.assertEqual(rep["tiers"]["detail"]["bytes"], 300 * 1024 * 1024 + detail)
         print(f"\nstatus with a 300 MB junk file: {took:.2f} s", end=" ")
 
     def test_status_uses_the_summary_not_the_file(self) -> None:
-        rel = self.plant_day(0, corrupt=True)                     # today's: rotate leaves it plain
+        # the current hour's: rotate leaves it plain
+        rel = self.plant_day(0, corrupt=True, start=periods.hour_of(int(time.time()) - 2)[0])
         run_helper("rotate", "--store", self.store, "--config", self.config)
         self.assertEqual(self.status()["corrupt"]["count"], 1)
         # the same bytes count, the same size and times, another content: status does not read it

@@ -3,13 +3,21 @@
 """Writes a plausible synthetic store at the default retention layout, for benchmarks and demos.
 
     make-history.py --store DIR --counters N --days D [--seed S] [--interval 300] [--now T]
-                    [--names iam|generic|hosts] [--detail-days 7] [--hourly-days 400]
+                    [--names iam|generic|hosts] [--detail-days 7] [--hourly-days 400] [--format 2|1]
 
-Detail records at the collection interval for the last detail-days days (and today up to
---now), hourly records before that up to hourly-days, daily records beyond: the layout a store
-has right after `collect` and `rotate`. Hourly and daily files and the detail days before
-today are compressed (`.cta.gz`, as rotate and the closing of finished days write them; their
-content has no `x` line), today's detail file is plain. Traffic has a diurnal pattern, a mix of
+Format 2 (the default, docs/store-format.md): detail records at the collection interval for
+the last detail-days days (and today up to --now) in one file per local hour; every closed
+local hour of the last hourly-days days as an hourly period block (the sums of its detail
+records, or generated hourly traffic before the detail days; `p s e 0` for an hour without
+traffic), every closed day as a daily block, every closed month as a monthly block: the
+layout a store has right after `collect` and `rotate`. Files of finished periods are
+compressed (`.cta.gz`, as the closing of finished files writes them, without `x` line); the
+current hour's detail file, today's hourly file, this month's daily file and this year's
+monthly file are plain.
+
+Format 1 (`--format 1`, for migration tests and the page's "old store" path): detail day files
+for the last detail-days days, hourly month files up to hourly-days, daily year files beyond,
+as version 1's rotate leaves them; today's detail file is plain, the rest compressed. Traffic has a diurnal pattern, a mix of
 busy, moderate and mostly idle counters, and zero deltas are not written. The same seed gives
 the same files (file ids included). Files are written with the helper's own writer
 (helper/cta/store.py) and compression (helper/cta/storefs.py).
@@ -27,7 +35,7 @@ from dataclasses import dataclass
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "helper"))
 
-from cta import storefs, tiers  # noqa: E402
+from cta import periods, storefs, tiers  # noqa: E402
 from cta.store import FileWriter, Identity  # noqa: E402
 
 IAM_NAMES = ["www", "mail", "ssh", "ftp", "cvs", "local", "dns", "ntp", "smtp", "imap", "pop3",
@@ -164,6 +172,102 @@ def generate(store: str, counters: int, days: int, seed: int, interval: int, now
     return {"files": len(blocks), "records": records, "bytes": total, "text_bytes": text}
 
 
+def generate_v2(store: str, counters: int, days: int, seed: int, interval: int, now: int,
+                names: str, retention: tiers.Retention) -> dict[str, int]:
+    rng = random.Random(seed)
+    profs = profiles(identities(counters, names), rng)
+    today = tiers.local_date(now)
+    first = tiers.add_days(today, -days)
+    detail_from = tiers.add_days(today, -retention.detail_days)
+    hourly_from = tiers.add_days(today, -retention.hourly_days)
+    Rows = dict  # ident -> [bytes, packets]
+    files: dict[str, tuple[str, list[tuple[str, int, int, list[tuple[Identity, int, int]]]]]] = {}
+
+    def put(tier: str, kind: str, start: int, end: int, rows: list[tuple[Identity, int, int]]) -> None:
+        f = periods.file_of(tier, end)
+        files.setdefault(f.rel, (tier, []))[1].append((kind, start, end, rows))
+
+    def as_rows(acc: Rows) -> list[tuple[Identity, int, int]]:
+        return [(i, b, p) for i, (b, p) in sorted(acc.items()) if b or p]
+
+    def add(acc: Rows, rows: list[tuple[Identity, int, int]]) -> None:
+        for i, b, p in rows:
+            a = acc.setdefault(i, [0, 0])
+            a[0] += b
+            a[1] += p
+
+    records = 0
+    month_acc: Rows = {}
+    month = None
+    date = first
+    while date <= today:
+        day = (storefs.local_midnight(*date), storefs.local_midnight(*tiers.add_days(date, 1)))
+        day_acc: Rows = {}
+        if date < hourly_from:                      # daily blocks only (the finer tiers expired)
+            rows = []
+            if day[1] <= now:
+                for p in profs:
+                    b, pk = amount(p, day[0], day[1] - day[0], rng)
+                    if b:
+                        rows.append((p.ident, b, pk))
+                add(day_acc, rows)
+                records += len(rows)
+        else:
+            for hour in periods.periods("hourly", day[0], min(day[1], now)):
+                hour_acc: Rows = {}
+                if date >= detail_from:
+                    t = hour[0]
+                    while t < min(hour[1], now):
+                        e = min(t + interval, hour[1], now)
+                        rows = [(p.ident, *amount(p, t, e - t, rng)) for p in profs]
+                        rows = [r for r in rows if r[1]]
+                        if rows:
+                            put("detail", "i", t, e, rows)
+                            records += len(rows)
+                            add(hour_acc, rows)
+                        t = e
+                elif hour[1] <= now:
+                    rows = [(p.ident, *amount(p, hour[0], 3600, rng)) for p in profs]
+                    add(hour_acc, [r for r in rows if r[1]])
+                if hour[1] <= now:
+                    rows = as_rows(hour_acc)
+                    put("hourly", "p", hour[0], hour[1], rows)
+                    records += len(rows)
+                    add(day_acc, rows)
+        if day[1] <= now:
+            rows = as_rows(day_acc)
+            put("daily", "p", day[0], day[1], rows)
+            records += len(rows)
+            m = periods.month_of(day[0])
+            if m != month:
+                month, month_acc = m, {}
+            add(month_acc, rows)
+            if m[1] == day[1]:
+                rows = as_rows(month_acc)
+                put("monthly", "p", m[0], m[1], rows)
+                records += len(rows)
+        date = tiers.add_days(date, 1)
+    storefs.ensure_store(store)
+    total = text = 0
+    # the files appended to at `now`: the current hour's detail, today's hourly, this month's
+    # daily, this year's monthly
+    current = {periods.file_of(t, now + 1).rel for t in ("detail", "hourly", "daily", "monthly")}
+    for rel, (tier, file_blocks) in sorted(files.items()):
+        w = FileWriter(tier, "%016x" % rng.getrandbits(64), 2)
+        if tier != "detail":
+            w.preassign(ordered_by_frequency([(s, e, rows) for _, s, e, rows in file_blocks]))
+        for kind, start, end, rows in file_blocks:
+            (w.block if kind == "i" else w.period)(start, end, rows)
+        data = w.text().encode("utf-8")
+        text += len(data)
+        if rel not in current:
+            rel += storefs.GZ
+            data = storefs.gzip_bytes(data)
+        storefs.replace_file(os.path.join(store, rel), data)
+        total += len(data)
+    return {"files": len(files), "records": records, "bytes": total, "text_bytes": text}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", required=True)
@@ -175,9 +279,10 @@ def main() -> None:
     ap.add_argument("--names", choices=("iam", "generic", "hosts"), default="generic")
     ap.add_argument("--detail-days", type=int, default=7)
     ap.add_argument("--hourly-days", type=int, default=400)
+    ap.add_argument("--format", type=int, choices=(1, 2), default=2, help="store format version (default 2)")
     args = ap.parse_args()
     now = args.now if args.now is not None else int(time.time()) // args.interval * args.interval
-    stats = generate(args.store, args.counters, args.days, args.seed, args.interval, now, args.names,
+    stats = (generate if args.format == 1 else generate_v2)(args.store, args.counters, args.days, args.seed, args.interval, now, args.names,
                      tiers.Retention(args.detail_days, args.hourly_days, None))
     print(f"{args.store}: {stats['files']} files, {stats['records']} records, {stats['bytes']} bytes "
           f"({stats['text_bytes']} bytes uncompressed)")
