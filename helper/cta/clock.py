@@ -22,6 +22,9 @@ from .state import State
 
 STEP = 60                  # seconds of disagreement that count as a step, not as drift
 MAX_SPANS = 16             # beyond this the oldest gap is given up (treated as recorded)
+# A gap that ended this long before the last record is given up too: a step back that far is
+# rare, and while a gap is free the periods around it cannot be rolled up (rollups.py).
+GAP_KEEP = 2 * 86400
 UPTIME = "/proc/uptime"
 
 
@@ -95,6 +98,23 @@ def occupy(st: State, start: int, end: int) -> None:
     while len(merged) > MAX_SPANS:
         merged[0:2] = [[merged[0][0], merged[1][1]]]
     st.busy = merged
+
+
+def give_up_old_gaps(st: State) -> bool:
+    """Treat as recorded every gap that ended GAP_KEEP before the last record; True if any was.
+    A run whose clock lands there later is held like one inside recorded time: nothing is lost."""
+    if st.last_end is None or len(st.busy) < 2:
+        return False
+    limit = st.last_end - GAP_KEEP
+    merged = [list(st.busy[0])]
+    for start, end in st.busy[1:]:
+        if start <= limit:
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    changed = len(merged) != len(st.busy)
+    st.busy = merged
+    return changed
 
 
 def first_run(st: State, now: int) -> None:

@@ -145,6 +145,7 @@ def roll_up(root: str, st: State, ret: Retention, upto: int | None = None) -> li
         return []
     written: list[str] = []
     cache: dict[str, list[ParsedFile]] = {}
+    clock.give_up_old_gaps(st)              # else a gap would hold its periods back for ever
     free = gaps(st)
     for tier in periods.PERIOD_TIERS:
         marker = st.rolled.get(tier)

@@ -92,6 +92,20 @@ class Placement(unittest.TestCase):
         self.assertTrue(all(a[1] < b[0] for a, b in zip(st.busy, st.busy[1:])))
         self.assertTrue(clock.committed(st, T + 40000, T + 40010))
 
+    def test_old_gaps_are_given_up_recent_ones_kept(self) -> None:
+        st = started()
+        clock.occupy(st, T + 3 * DAY, T + 3 * DAY + 300)          # a step forward: [T, T+3d) free
+        st.last_end = T + 3 * DAY + 300
+        self.assertFalse(clock.give_up_old_gaps(st))
+        self.assertEqual(clock.place(st, T + 600, None, BOOT).start, T)     # a step back lands in it
+        clock.occupy(st, T + 5 * DAY, T + 5 * DAY + 300)          # another step, two days later
+        st.last_end = T + 5 * DAY + 300
+        self.assertTrue(clock.give_up_old_gaps(st))
+        self.assertEqual(st.busy, [[0, T + 3 * DAY + 300], [T + 5 * DAY, T + 5 * DAY + 300]])
+        # a run whose clock lands in the given-up gap is held, not placed
+        self.assertIsNone(clock.place(st, T + 600, None, BOOT).start)
+        self.assertEqual(clock.place(st, T + 4 * DAY, None, BOOT).start, T + 3 * DAY + 300)
+
     def test_committed(self) -> None:
         st = started()
         clock.occupy(st, T + 5000, T + 5300)

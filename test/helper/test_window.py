@@ -146,6 +146,24 @@ class RollUps(Base):
         self.assertEqual(len(blocks(self.root, "daily")), 3)
         self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (13, 3), MAIL: (11, 1)})
 
+    def test_a_gap_two_days_old_no_longer_holds_its_periods_back(self) -> None:
+        w = Writer(self.root)
+        w.collect(T0, T0 + 300, [(WEB, 5, 1)])
+        w.st.busy = [[0, T0 + 300]]
+        jump = T0 + 3 * 86400 + 600                      # the clock jumped three days ahead
+        w.st.busy.append([jump, jump + 300])
+        w.collect(jump, jump + 300, [(WEB, 7, 1)])
+        self.assertTrue(w.st.unrolled["hourly"])
+        later = jump + 2 * 86400 + 3600                  # two days on, the gap is given up
+        w.st.busy[-1][1] = later - 300
+        w.collect(later - 300, later, [(WEB, 1, 1)])
+        self.assertFalse(any(w.st.unrolled.values()), w.st.unrolled)
+        self.assertEqual(len(w.st.busy), 1)
+        for tier in ("hourly", "daily"):
+            for s, e, rows in blocks(self.root, tier):
+                self.assertEqual(rows, totals(w.records, s, e), (tier, s))
+        self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (13, 3)})
+
     def test_recovery_cuts_unsaved_period_blocks_and_they_come_back_once(self) -> None:
         w = Writer(self.root)
         w.collect(T0, T0 + 3000, [(WEB, 5, 1)])
