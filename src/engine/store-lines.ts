@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The line grammar of a store file (docs/store-format.md, "Lines" and "Reading rules"), read
-// incrementally from text chunks of any size: the header, counter definitions, interval blocks
-// and their data lines, `x` lines, comments, what is corrupt and what is torn. It knows nothing
-// of windows or graphs: each complete, valid block goes to a BlockSink, in one reused buffer.
+// The line grammar of a store file (docs/store-format.md, "Lines" and "Reading rules"; version 2
+// in docs/store-format-v2.md), read incrementally from text chunks of any size: the header,
+// counter definitions, interval (`i`) and period (`p`) blocks and their data lines, `x` lines,
+// comments, what is corrupt and what is torn. It knows nothing of windows or graphs: each
+// complete, valid block goes to a BlockSink, in one reused buffer.
 // The helper's reader (helper/cta/store.py) follows the same grammar; the shared fixtures and
 // test/engine/differential.test.ts keep the two the same.
 
 import { CounterIdentity, unescapeField } from "./identity.ts";
 import { INVALID_LINE } from "./store-text.ts";
 import { scanDecimal, scannedBig, tokenNumber, VALUE } from "./decimal.ts";
+import { classifyName, TIERS, TIERS_V1, type Tier } from "./store-names.ts";
 
-export type Tier = "detail" | "hourly" | "daily";
-export const TIERS: readonly Tier[] = ["detail", "hourly", "daily"];
+export { TIERS, type Tier } from "./store-names.ts";
 
 const FILE_ID = /^[0-9a-f]{16}$/;
 // The format's limits on numbers (digits), checked the same way by the helper.
@@ -26,6 +27,8 @@ export interface ParsedBlock {
     end: number;
     n: number;
     tier: Tier | null;
+    /** "i": an interval (collection) block; "p": a period block of version 2 (a roll-up). */
+    kind: "i" | "p";
     /** Dense counter index (per file, in order of definition) of each data line. */
     ids: Int32Array;
     /** Bytes and packets of each data line; NaN where the value is above 2^53 (then in big). */
@@ -50,6 +53,8 @@ export interface BlockSink {
 /** What the grammar learnt about a file as a whole. */
 export interface FileFacts {
     tier: Tier | null;
+    /** The header's format version (null until a valid header was read). */
+    version: 1 | 2 | null;
     fileId: string | null;
     supersedes: string[];
     lines: number;
@@ -61,7 +66,7 @@ export interface FileFacts {
 /** The incremental parser of one file. */
 export class FileParser {
     readonly name: string;
-    readonly facts: FileFacts = { tier: null, fileId: null, supersedes: [], lines: 0, blocks: 0, bytesRead: 0 };
+    readonly facts: FileFacts = { tier: null, version: null, fileId: null, supersedes: [], lines: 0, blocks: 0, bytesRead: 0 };
     private readonly sink: BlockSink;
     private readonly onEnd: () => void;
     private carry = "";
@@ -70,6 +75,8 @@ export class FileParser {
     /** After a header error the rest of the file is not read. */
     private dead = false;
     private sawHeader = false;
+    /** The one block kind this file may hold: `p` in version 2's period tiers, `i` everywhere else. */
+    private blockKind: "i" | "p" = "i";
 
     // file-local id → dense index (small ids in an array, others in a map)
     private idSmall = new Int32Array(256).fill(-1);
@@ -84,7 +91,7 @@ export class FileParser {
     private blockBad = false;
     private blockGood = 0;
     private readonly block: ParsedBlock = {
-        start: 0, end: 0, n: 0, tier: null,
+        start: 0, end: 0, n: 0, tier: null, kind: "i",
         ids: new Int32Array(256), bytes: new Float64Array(256), packets: new Float64Array(256), big: [],
     };
 
@@ -189,17 +196,27 @@ export class FileParser {
             this.fail("header", `${this.name}: not a store file (first line is not a #cta header)`);
             return;
         }
-        if (f[1] !== "1") {
-            this.fail("version", `${this.name}: unsupported store format version ${f[1] ?? ""} (this reader knows version 1)`);
+        if (f[1] !== "1" && f[1] !== "2") {
+            this.fail("version", `${this.name}: unsupported store format version ${f[1] ?? ""} (this reader knows versions 1 and 2)`);
             return;
         }
-        const tier = f[2];
-        if (f.length !== 4 || (tier !== "detail" && tier !== "hourly" && tier !== "daily") || !FILE_ID.test(f[3] ?? "")) {
+        const version = f[1] === "1" ? 1 : 2;
+        const tier = (version === 1 ? TIERS_V1 : TIERS).find(t => t === f[2]);
+        if (f.length !== 4 || tier === undefined || !FILE_ID.test(f[3] ?? "")) {
             this.fail("header", `${this.name}: malformed #cta header`);
             return;
         }
+        // the name tells the version a file must have (v1 and v2 names never collide)
+        const named = classifyName(this.name);
+        if (named !== null && named.version !== version) {
+            this.fail("header", `${this.name}: the header says format version ${version}, the file's name is a version ${named.version} name`);
+            return;
+        }
         this.facts.tier = tier;
+        this.facts.version = version;
         this.block.tier = tier;
+        this.blockKind = version === 2 && tier !== "detail" ? "p" : "i";
+        this.block.kind = this.blockKind;
         this.facts.fileId = f[3] as string;
     }
 
@@ -226,8 +243,8 @@ export class FileParser {
         }
         const f = text.split(" ");
         const kind = f[0];
-        // a `c`, `i` or `x` line, or a `#` line that is not a comment, cuts a block short
-        if (this.inBlock && (kind === "c" || kind === "i" || kind === "x" || text.startsWith("#")))
+        // a `c`, `i`, `p` or `x` line, or a `#` line that is not a comment, cuts a block short
+        if (this.inBlock && (kind === "c" || kind === "i" || kind === "p" || kind === "x" || text.startsWith("#")))
             this.cutBlock();
         if (this.inBlock) {
             // not a line of another kind: it takes a data line's place and spoils the block
@@ -239,7 +256,11 @@ export class FileParser {
             this.counterLine(f);
             return;
         case "i":
-            this.intervalLine(f);
+        case "p":
+            if (kind !== this.blockKind)
+                this.corrupt(kind === "p" ? "period line outside a period tier" : "interval line in a period tier");
+            else
+                this.intervalLine(f);
             return;
         case "x":
             if (f.length !== 2 || !FILE_ID.test(f[1] ?? ""))
@@ -335,6 +356,7 @@ export class FileParser {
             block.packets = new Float64Array(n);
         }
         this.facts.blocks++;
+        // `p s e 0` says "this period is rolled up" and must reach the sink; so does `i s e 0`
         if (n === 0)
             this.sink.block(block);
         else
