@@ -7,61 +7,19 @@
 // The helper's reader (helper/cta/store.py) follows the same grammar; the shared fixtures and
 // test/engine/differential.test.ts keep the two the same.
 
-import { CounterIdentity, unescapeField } from "./identity.ts";
 import { INVALID_LINE } from "./store-text.ts";
 import { scanDecimal, scannedBig, tokenNumber, VALUE } from "./decimal.ts";
-import { classifyName, TIERS, TIERS_V1, type Tier } from "./store-names.ts";
+import { FILE_ID, ID_DIGITS, parseCounterLine, parseHeader } from "./store-header.ts";
+import type { BlockSink, FileFacts, ParsedBlock } from "./store-blocks.ts";
+
+export type { BlockSink, FileFacts, ParsedBlock } from "./store-blocks.ts";
 
 export { TIERS, type Tier } from "./store-names.ts";
 
-const FILE_ID = /^[0-9a-f]{16}$/;
 // The format's limits on numbers (digits), checked the same way by the helper.
-const ID_DIGITS = 9;
 const TIME_DIGITS = 15;
 const COUNT_DIGITS = 7;
 const NO_LIMIT = Infinity;
-
-/** One complete, valid interval block, in buffers that the parser reuses for the next one. */
-export interface ParsedBlock {
-    start: number;
-    end: number;
-    n: number;
-    tier: Tier | null;
-    /** "i": an interval (collection) block; "p": a period block of version 2 (a roll-up). */
-    kind: "i" | "p";
-    /** Dense counter index (per file, in order of definition) of each data line. */
-    ids: Int32Array;
-    /** Bytes and packets of each data line; NaN where the value is above 2^53 (then in big). */
-    bytes: Float64Array;
-    packets: Float64Array;
-    /** big[2k] and big[2k + 1]: the exact bytes and packets of line k when above 2^53. */
-    big: (bigint | undefined)[];
-}
-
-/** What a file's grammar reports, to whoever aggregates it (the StoreReader). */
-export interface BlockSink {
-    /** A new counter of this file: its dense index is the number of counters before it. */
-    counter(identity: CounterIdentity): void;
-    block(b: ParsedBlock): void;
-    corrupt(file: string, line: number, reason: string): void;
-    /** Well-formed lines not used because their block was corrupt. */
-    skipped(lines: number): void;
-    error(file: string, line: number, code: "version" | "header", message: string): void;
-    torn(file: string, line: number, kind: "line" | "block"): void;
-}
-
-/** What the grammar learnt about a file as a whole. */
-export interface FileFacts {
-    tier: Tier | null;
-    /** The header's format version (null until a valid header was read). */
-    version: 1 | 2 | null;
-    fileId: string | null;
-    supersedes: string[];
-    lines: number;
-    blocks: number;
-    /** Text fed, in UTF-16 code units. */
-    bytesRead: number;
-}
 
 /** The incremental parser of one file. */
 export class FileParser {
@@ -191,33 +149,17 @@ export class FileParser {
 
     private header(text: string): void {
         this.sawHeader = true;
-        const f = text.split(" ");
-        if (f[0] !== "#cta") {
-            this.fail("header", `${this.name}: not a store file (first line is not a #cta header)`);
+        const h = parseHeader(this.name, text);
+        if (!h.ok) {
+            this.fail(h.code, h.message);
             return;
         }
-        if (f[1] !== "1" && f[1] !== "2") {
-            this.fail("version", `${this.name}: unsupported store format version ${f[1] ?? ""} (this reader knows versions 1 and 2)`);
-            return;
-        }
-        const version = f[1] === "1" ? 1 : 2;
-        const tier = (version === 1 ? TIERS_V1 : TIERS).find(t => t === f[2]);
-        if (f.length !== 4 || tier === undefined || !FILE_ID.test(f[3] ?? "")) {
-            this.fail("header", `${this.name}: malformed #cta header`);
-            return;
-        }
-        // the name tells the version a file must have (v1 and v2 names never collide)
-        const named = classifyName(this.name);
-        if (named !== null && named.version !== version) {
-            this.fail("header", `${this.name}: the header says format version ${version}, the file's name is a version ${named.version} name`);
-            return;
-        }
-        this.facts.tier = tier;
-        this.facts.version = version;
-        this.block.tier = tier;
-        this.blockKind = version === 2 && tier !== "detail" ? "p" : "i";
+        this.facts.tier = h.tier;
+        this.facts.version = h.version;
+        this.facts.fileId = h.fileId;
+        this.block.tier = h.tier;
+        this.blockKind = h.version === 2 && h.tier !== "detail" ? "p" : "i";
         this.block.kind = this.blockKind;
-        this.facts.fileId = f[3] as string;
     }
 
     private fail(code: "version" | "header", message: string): void {
@@ -274,34 +216,17 @@ export class FileParser {
     }
 
     private counterLine(f: string[]): void {
-        if (f.length !== 8) {
-            this.corrupt("counter line needs 7 fields");
+        const c = parseCounterLine(f);
+        if ("error" in c) {
+            this.corrupt(c.error);
             return;
         }
-        const id = tokenNumber(f[1], ID_DIGITS);
-        if (id === null) {
-            this.corrupt("bad counter id");
-            return;
-        }
+        // a redefinition is corrupt even when the rest of the line is not
+        const id = c.id;
         if (this.lookup(id) >= 0) {
             this.corrupt(`counter id ${id} defined again`);
             return;
         }
-        const seq = tokenNumber(f[6], ID_DIGITS);
-        if (seq === null || seq === 0) {
-            this.corrupt("bad counter seq");
-            return;
-        }
-        const fields: string[] = [];
-        for (const k of [2, 3, 4, 5, 7]) {
-            const v = unescapeField(f[k] as string);
-            if (v === null) {
-                this.corrupt("bad escape in counter field");
-                return;
-            }
-            fields.push(v);
-        }
-        const [source, family, table, chain, name] = fields as [string, string, string, string, string];
         const dense = this.counters++;
         if (id < this.idSmall.length * 64 && id >= this.idSmall.length && id < 1 << 20) {
             let cap = this.idSmall.length;
@@ -315,7 +240,7 @@ export class FileParser {
             this.idSmall[id] = dense;
         else
             this.idLarge.set(id, dense);
-        this.sink.counter({ source, family, table, chain, seq, name });
+        this.sink.counter(c.identity);
     }
 
     private lookup(id: number): number {

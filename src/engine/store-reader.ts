@@ -19,14 +19,17 @@
 // StoreTextDecoder (store-text.ts), which marks lines that are not UTF-8.
 
 import { CounterIdentity, identityKey } from "./identity.ts";
-import { FileParser, type BlockSink, type FileFacts, type ParsedBlock } from "./store-lines.ts";
-import { emptyTotals, FileWindows, type Window, type WindowTotals } from "./window-totals.ts";
-import { FileBuckets, type StoreSeries } from "./graph-buckets.ts";
+import { FileParser, type BlockSink, type ParsedBlock } from "./store-lines.ts";
+import { emptyTotals, FileWindows, type Window } from "./window-totals.ts";
+import { FileBuckets } from "./graph-buckets.ts";
 import { classifyName, type NamedFile } from "./store-names.ts";
 import { keepBlock, PeriodIndex, plainName, type KeptBlock } from "./period-index.ts";
 import { coverWindow, fitLevel, type Cover, type DetailPiece } from "./window-cover.ts";
 
+import type { CorruptLine, FileError, FileSummary, StoreReadResult, TornAppend } from "./store-result.ts";
+
 export { FileParser, TIERS, type Tier } from "./store-lines.ts";
+export type { CorruptLine, FileError, FileSummary, StoreReadResult, TornAppend } from "./store-result.ts";
 export type { Window, EdgeInfo, CounterTotal, WindowTotals } from "./window-totals.ts";
 export type { StoreSeries } from "./graph-buckets.ts";
 
@@ -48,52 +51,6 @@ export interface ReadOptions {
  * summed as they arrived may be the wrong ones. Read again without `periodsRead()`.
  */
 export class ReadOrderError extends Error {}
-
-export interface CorruptLine {
-    file: string;
-    line: number;
-    reason: string;
-}
-
-export interface TornAppend {
-    file: string;
-    line: number;
-    /** "line": a last line without its `\n`; "block": an interval block cut by the end of the file. */
-    kind: "line" | "block";
-}
-
-export interface FileError {
-    file: string;
-    line: number;
-    /** "damaged": a compressed file that did not decompress (found by whoever decompressed it). */
-    code: "version" | "header" | "damaged";
-    message: string;
-}
-
-export interface FileSummary extends FileFacts {
-    file: string;
-    /** True when another file read names this one with an `x` line; its data was not used. */
-    superseded: boolean;
-}
-
-export interface StoreReadResult {
-    counters: CounterIdentity[];
-    keys: string[];
-    windows: WindowTotals[];
-    series: StoreSeries | null;
-    files: FileSummary[];
-    corrupt: CorruptLine[];
-    corruptCount: number;
-    /** Well-formed lines not used because their block had a corrupt line. */
-    skippedLines: number;
-    torn: TornAppend[];
-    errors: FileError[];
-    /** Set when a file could not be read at all (unknown version, not a store file): no totals then. */
-    error: string | null;
-    /** Smallest start and largest end of all records read from files that were not superseded. */
-    oldest: number | null;
-    newest: number | null;
-}
 
 /** What one file contributed, kept until finish() knows which files are superseded. */
 interface FileResult {
