@@ -20,11 +20,11 @@
 
 import { CounterIdentity, identityKey } from "./identity.ts";
 import { FileParser, type BlockSink, type ParsedBlock } from "./store-lines.ts";
-import { emptyTotals, FileWindows, type Window } from "./window-totals.ts";
+import { emptyTotals, FileWindows, type Window, type WindowTotals } from "./window-totals.ts";
 import { FileBuckets } from "./graph-buckets.ts";
 import { classifyName, type NamedFile } from "./store-names.ts";
 import { keepBlock, PeriodIndex, plainName, type KeptBlock } from "./period-index.ts";
-import { coverWindow, fitLevel, type Cover, type DetailPiece } from "./window-cover.ts";
+import { coverWindow, fitLevel, pieceOf, sameDetail, type Cover } from "./window-cover.ts";
 
 import type { CorruptLine, FileError, FileSummary, StoreReadResult, TornAppend } from "./store-result.ts";
 
@@ -174,9 +174,9 @@ export class StoreReader {
         const edges = this.edges;
         let graph: Cover<KeptBlock> | null = null;
         if (edges !== null && edges.length >= 2) {
-            let width = Infinity;
-            for (let i = 1; i < edges.length; i++)
-                width = Math.min(width, (edges[i] as number) - (edges[i - 1] as number));
+            // the buckets' typical width: the first and last may be cut short by the range
+            const widths = Array.from({ length: edges.length - 1 }, (_, i) => (edges[i + 1] as number) - (edges[i] as number)).sort((x, y) => x - y);
+            const width = widths[Math.floor(widths.length / 2)] as number;
             graph = coverWindow(index, edges[0] as number, edges[edges.length - 1] as number, fitLevel(width));
         }
         return { windows: this.windows.map(w => coverWindow(index, w.from, w.to)), graph };
@@ -217,6 +217,43 @@ export class StoreReader {
     }
 
     private lastIndex: PeriodIndex | null = null;
+
+    /**
+     * Version 2, before the detail files of the edges are read: the totals of the period blocks
+     * that the walks take so far, for drawing early. `partial` is set; no series, and the
+     * records at the edges are missing: a view must say the edges are still being read.
+     */
+    coarseResult(): StoreReadResult {
+        const walks = this.walks(this.index());
+        const windows = emptyTotals(this.windows, this.counters.length);
+        const owner = new Map<KeptBlock, FileResult>();
+        for (const r of this.results)
+            for (const b of r.kept)
+                owner.set(b, r);
+        walks.windows.forEach((c, w) => {
+            const target = windows[w] as WindowTotals;
+            for (const { block, counted } of c.blocks) {
+                const o = owner.get(block);
+                if (!counted || o === undefined || !(target.from < block.end && block.end <= target.to))
+                    continue;
+                for (let k = 0; k < block.n; k++) {
+                    const g = o.denseGlobal[block.ids[k] as number] as number;
+                    const bv = block.bytes[k] as number;
+                    const pv = block.packets[k] as number;
+                    const t = target.totals[g] ?? { bytes: 0n, packets: 0n };
+                    t.bytes += bv === bv ? BigInt(bv) : block.big[2 * k] as bigint;
+                    t.packets += pv === pv ? BigInt(pv) : block.big[2 * k + 1] as bigint;
+                    target.totals[g] = t;
+                }
+            }
+        });
+        return {
+            counters: this.counters, keys: this.keys, windows, series: null, files: this.results.map(r => r.summary),
+            corrupt: this.corrupt, corruptCount: this.corruptCount, skippedLines: this.skippedLines, torn: this.torn,
+            errors: this.errors, error: this.errors.length > 0 ? (this.errors[0] as FileError).message : null,
+            oldest: null, newest: null, partial: true,
+        };
+    }
 
     /** Walks each window and the graph over the blocks kept, and adds what they take to their files' sums. */
     private settleVersion2(): void {
@@ -322,32 +359,9 @@ export class StoreReader {
             error: fatal ? (this.errors[0] as FileError).message : null,
             oldest: Number.isFinite(oldest) ? oldest : null,
             newest: Number.isFinite(newest) ? newest : null,
+            partial: false,
         };
     }
-}
-
-/**
- * Where a detail record of a file counts: undefined when no piece reaches its file; the piece
- * when it ends inside one; null when it only touches the window's edges.
- */
-function pieceOf(pieces: readonly DetailPiece[], plain: string, end: number): DetailPiece | null | undefined {
-    let found: DetailPiece | null | undefined;
-    for (const p of pieces) {
-        if (!p.files.has(plain))
-            continue;
-        if (p.a < end && end <= p.b)
-            return p;
-        found = null;
-    }
-    return found;
-}
-
-const detailKey = (c: Cover<KeptBlock>): string => JSON.stringify(c.detail.map(p => [p.a, p.b, [...p.files].sort()]));
-
-function sameDetail(a: { windows: Cover<KeptBlock>[]; graph: Cover<KeptBlock> | null },
-                    b: { windows: Cover<KeptBlock>[]; graph: Cover<KeptBlock> | null }): boolean {
-    return a.windows.every((c, i) => detailKey(c) === detailKey(b.windows[i] as Cover<KeptBlock>)) &&
-        (a.graph === null ? b.graph === null : b.graph !== null && detailKey(a.graph) === detailKey(b.graph));
 }
 
 /** A store file's content, or why a compressed one could not be decompressed. */

@@ -51,4 +51,6 @@ export interface StoreReadResult {
     /** Smallest start and largest end of all records read from files that were not superseded. */
     oldest: number | null;
     newest: number | null;
+    /** Version 2's coarse totals drawn before the edges are read (StoreReader.coarseResult()). */
+    partial: boolean;
 }

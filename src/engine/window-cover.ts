@@ -165,3 +165,27 @@ export function fitLevel(bucketSeconds: number): number {
         return 2;
     return 3;
 }
+
+/**
+ * Where a detail record of a file counts: undefined when no piece reaches its file; the piece
+ * when it ends inside one; null when it only touches the window's edges.
+ */
+export function pieceOf(pieces: readonly DetailPiece[], plain: string, end: number): DetailPiece | null | undefined {
+    let found: DetailPiece | null | undefined;
+    for (const p of pieces) {
+        if (!p.files.has(plain))
+            continue;
+        if (p.a < end && end <= p.b)
+            return p;
+        found = null;
+    }
+    return found;
+}
+
+const detailKey = (c: Cover<Span>): string => JSON.stringify(c.detail.map(p => [p.a, p.b, [...p.files].sort()]));
+
+export function sameDetail(a: { windows: Cover<Span>[]; graph: Cover<Span> | null },
+                           b: { windows: Cover<Span>[]; graph: Cover<Span> | null }): boolean {
+    return a.windows.every((c, i) => detailKey(c) === detailKey(b.windows[i] as Cover<Span>)) &&
+        (a.graph === null ? b.graph === null : b.graph !== null && detailKey(a.graph) === detailKey(b.graph));
+}
