@@ -9,6 +9,50 @@
 
 import type { PlannedFile, ReadPlan } from "./read-plan.ts";
 import type { StoreReader } from "./store-reader.ts";
+import { detailFilesIn, fileOf, periodOf, periodsIn, type PeriodTier } from "./periods.ts";
+
+const COARSER: Record<"daily" | "hourly" | "detail", PeriodTier> = { daily: "monthly", hourly: "daily", detail: "hourly" };
+
+/**
+ * The files at a window's edges that the walk will almost surely ask for (the days of the edge
+ * month, the hours of the edge day, the edge hour's records), where an edge cuts a period: read
+ * with the coarse files, they save a round trip per tier. A guess that turns out unneeded costs
+ * one small file; one that is missing is asked for by the walk as usual.
+ */
+function edgeGuesses(reader: StoreReader): string[] {
+    const out: string[] = [];
+    const ranges = reader.windows.map(w => [w.from, w.to] as const);
+    const edges = reader.edges;
+    if (edges !== null && edges.length >= 2)
+        ranges.push([edges[0] as number, edges[edges.length - 1] as number]);
+    // the graph takes its fitting tier wherever it is kept: every file of it in the range
+    const fit = reader.graphFit();
+    if (edges !== null && fit !== null && fit > 0) {
+        const tier = (["monthly", "daily", "hourly", "detail"] as const)[fit] as "daily" | "hourly" | "detail";
+        const [a, b] = [edges[0] as number, edges[edges.length - 1] as number];
+        if (tier === "detail")
+            out.push(...detailFilesIn(a, b, reader.zone));
+        else
+            for (const p of periodsIn(COARSER[tier], a, b, reader.zone))
+                out.push(fileOf(tier, p[1], reader.zone));
+    }
+    const now = Math.floor(Date.now() / 1000);
+    for (const [from, to] of ranges) {
+        for (const tier of ["daily", "hourly", "detail"] as const) {
+            const coarser = COARSER[tier];
+            // from cuts the period that contains it: the first record counted ends just after it
+            if (periodOf(coarser, from, reader.zone)[0] < from)
+                out.push(fileOf(tier, from + 1, reader.zone));
+            // to cuts the period of the last record counted (the one that ends at to)
+            if (to < periodOf(coarser, to - 1, reader.zone)[1])
+                out.push(fileOf(tier, to, reader.zone));
+            // a window that reaches now ends where the data ends: in the current files
+            if (from < now && now <= to)
+                out.push(fileOf(tier, now, reader.zone));
+        }
+    }
+    return out;
+}
 
 export interface StagedReadHooks {
     /** Reads these files into the reader (in any order, all before the promise resolves). */
@@ -30,7 +74,15 @@ export async function readInStages(reader: StoreReader, plan: ReadPlan, hooks: S
         await hooks.read(files);
     };
     const byName = new Map(plan.version2.map(f => [f.name, f]));
-    await read(plan.files.filter(f => f.version === 2));
+    const guessed = new Set(edgeGuesses(reader));
+    const first = plan.files.filter(f => f.version === 2);
+    if (stream)
+        for (const f of plan.version2)
+            if (!first.includes(f) && guessed.has(f.name.endsWith(".gz") ? f.name.slice(0, -3) : f.name))
+                first.push(f);
+    // the coarse files the walk asks for first come with the guesses, in one stage
+    const firstNeeded = reader.needed().map(name => byName.get(name)).filter((f): f is PlannedFile => f !== undefined);
+    await read([...first, ...firstNeeded.filter(f => !first.includes(f))]);
     for (;;) {
         const needed = reader.needed().map(name => byName.get(name)).filter((f): f is PlannedFile => f !== undefined);
         const coarse = needed.filter(f => f.tier !== "detail");

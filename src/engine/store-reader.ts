@@ -85,7 +85,8 @@ export class StoreReader {
     readonly torn: TornAppend[] = [];
     readonly errors: FileError[] = [];
     private readonly corruptByFile = new Map<string, number>();
-    private readonly zone: string;
+    /** The zone of the host that wrote the store (version 2's periods). */
+    readonly zone: string;
     private readonly listing: readonly string[] | null;
     private readonly opened: string[] = [];
     /** Set by periodsRead(): the walks whose detail pieces records are summed into as they arrive. */
@@ -170,15 +171,20 @@ export class StoreReader {
         return new PeriodIndex(this.zone, this.listing ?? this.opened, read);
     }
 
+    /** The level (0 monthly ... 3 detail) whose blocks fit the graph's buckets; null without a graph. */
+    graphFit(): number | null {
+        const edges = this.edges;
+        if (edges === null || edges.length < 2)
+            return null;
+        // the buckets' typical width: the first and last may be cut short by the range
+        const widths = Array.from({ length: edges.length - 1 }, (_, i) => (edges[i + 1] as number) - (edges[i] as number)).sort((x, y) => x - y);
+        return fitLevel(widths[Math.floor(widths.length / 2)] as number);
+    }
+
     private walks(index: PeriodIndex): { windows: Cover<KeptBlock>[]; graph: Cover<KeptBlock> | null } {
         const edges = this.edges;
-        let graph: Cover<KeptBlock> | null = null;
-        if (edges !== null && edges.length >= 2) {
-            // the buckets' typical width: the first and last may be cut short by the range
-            const widths = Array.from({ length: edges.length - 1 }, (_, i) => (edges[i + 1] as number) - (edges[i] as number)).sort((x, y) => x - y);
-            const width = widths[Math.floor(widths.length / 2)] as number;
-            graph = coverWindow(index, edges[0] as number, edges[edges.length - 1] as number, fitLevel(width));
-        }
+        const fit = this.graphFit();
+        const graph = edges !== null && fit !== null ? coverWindow(index, edges[0] as number, edges[edges.length - 1] as number, fit) : null;
         return { windows: this.windows.map(w => coverWindow(index, w.from, w.to)), graph };
     }
 

@@ -139,9 +139,20 @@ export async function readStore(listing: StoreListing, plan: ReadPlan, options: 
     // the total grows as the stages name their files: it is what is known to be needed so far
     const progress: ReadProgress = { bytesRead: 0, bytesTotal: 0, filesRead: 0, filesTotal: 0 };
     callbacks.onProgress?.({ ...progress });
+    let coarseShown = plan.version2.length === 0 || callbacks.onCoarse === undefined;
+    // Version 2: once the coarse files of a stage are parsed and the walk asks for no other
+    // coarse file, their totals are drawn while the edges' detail files are still arriving.
+    const showCoarse = (pending: number): void => {
+        if (coarseShown || pending === 0 || reader.needed().some(name => !name.startsWith("detail/")))
+            return;
+        coarseShown = true;
+        callbacks.onCoarse?.(reader.coarseResult(), listing);
+    };
     const readFiles = async (files: PlannedFile[]): Promise<void> => {
         progress.bytesTotal += files.reduce((sum, f) => sum + f.size, 0);
         progress.filesTotal += files.length;
+        let coarseLeft = files.filter(f => f.tier !== "detail").length;
+        let detailLeft = files.length - coarseLeft;
         let next = 0;
         const worker = async (): Promise<void> => {
             while (next < files.length) {
@@ -150,16 +161,17 @@ export async function readStore(listing: StoreListing, plan: ReadPlan, options: 
                 progress.bytesRead += file.size;
                 progress.filesRead++;
                 callbacks.onProgress?.({ ...progress });
+                if (file.tier === "detail")
+                    detailLeft--;
+                else if (--coarseLeft === 0)
+                    showCoarse(detailLeft);
             }
         };
         await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, files.length) }, worker));
     };
     await readInStages(reader, plan, {
         read: readFiles,
-        coarseDone: pending => {
-            if (callbacks.onCoarse && pending.length > 0 && plan.version2.length > 0)
-                callbacks.onCoarse(reader.coarseResult(), listing);
-        },
+        coarseDone: pending => showCoarse(pending.length),
     }, stream);
     return { result: reader.finish(), bytesRead: progress.bytesRead };
 }
