@@ -149,6 +149,40 @@ describe("a version-2 store written by the helper (Berlin, 70 days, detail 3 day
         }
     });
 
+    test("the coarse totals drawn before the edges are never more than the final ones", async () => {
+        const listing = files.map(f => ({ name: f.name, size: statSync(join(dir, f.name)).size }));
+        const byName = new Map(files.map(f => [f.name, f]));
+        let whole = 0;
+        for (const [from, to] of windows.slice(0, 12)) {
+            const reader = new StoreReader({ windows: [{ from, to }], zone: ZONE, listing: listing.map(f => f.name) });
+            let coarse: StoreReadResult | null = null;
+            await readInStages(reader, planRead(listing, { from, to }, ZONE), {
+                read: async fs => {
+                    for (const f of fs.filter(x => coarse === null || x.tier === "detail")) {
+                        const p = reader.openFile(f.name);
+                        p.feed((byName.get(f.name) as { text: string }).text);
+                        p.end();
+                    }
+                },
+                coarseDone: () => {
+                    coarse = reader.coarseResult();
+                },
+            }, false);
+            const final = reader.finish();
+            const early = coarse as StoreReadResult | null;
+            expect(early?.partial).toBe(true);
+            expect(final.partial).toBe(false);
+            const f = totalsOf(final, 0);
+            for (const [key, [b, p]] of Object.entries(totalsOf(early as StoreReadResult, 0)))
+                expect({ w: [from, to], key, more: BigInt(b) > BigInt(f[key]?.[0] ?? "0") || BigInt(p) > BigInt(f[key]?.[1] ?? "0") })
+                    .toEqual({ w: [from, to], key, more: false });
+            // a window of whole past days is complete from the coarse records alone
+            if (JSON.stringify(totalsOf(early as StoreReadResult, 0)) === JSON.stringify(f) && Object.keys(f).length > 0)
+                whole++;
+        }
+        expect(whole).toBeGreaterThan(0);
+    });
+
     test("the graph draws each period once: its buckets add up to the window's total", () => {
         for (const [from, to, step] of [[NOW - 2 * DAY, NOW, 300], [NOW - 15 * DAY, NOW, HOUR], [NOW - 60 * DAY, NOW, DAY]] as const) {
             const start = Math.floor(from / step) * step;
