@@ -241,22 +241,33 @@ function trace(s: Sample): string {
 type Urls = Record<Target["cockpit"], string>;
 
 /** An idle page of ours (it does not poll) that holds a Cockpit's session open. */
-async function keepAlive(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string): Promise<void> {
-    const context = await newContext(browser, url);
-    const page = await context.newPage();
-    const started = performance.now();
-    await page.goto(`/cockpit/@localhost/traffic-accounting/index.html#/?timeframe=${encodeURIComponent("the hour 1 hour ago")}`);
-    try {
-        await page.locator("h1").first().waitFor({ timeout: TIMEOUT_MS });
-    } catch (error) {
-        mkdirSync(ARTIFACTS, { recursive: true });
-        const shot = join(ARTIFACTS, `bench-page-keepalive-${Date.now()}.png`);
-        await page.screenshot({ path: shot }).catch(() => undefined);
-        const text = await page.evaluate(() => `${document.readyState}: ${document.body?.innerText.slice(0, 200) ?? ""}`).catch(e => String(e));
-        console.log(`  ! keep-alive page of ${url}: no h1 after ${TIMEOUT_MS / 1000} s; screenshot ${shot}; page: ${text.replace(/\s+/g, " ")}`);
-        throw error;
+async function keepAlive(browser: Awaited<ReturnType<typeof launchBrowser>>, cockpit: RunningCockpit): Promise<void> {
+    // Issue 12, item 8: twice in four full runs this first page never showed its h1. Not
+    // reproduced since (each run prints the time it took here); a failure now says what the
+    // page showed (Cockpit's login page means the session was gone) and whether the bridge ran,
+    // and the page is opened once more instead of ending the whole bench.
+    const url = cockpit.url;
+    for (let attempt = 1; ; attempt++) {
+        const context = await newContext(browser, url);
+        const page = await context.newPage();
+        const started = performance.now();
+        try {
+            await page.goto(`/cockpit/@localhost/traffic-accounting/index.html#/?timeframe=${encodeURIComponent("the hour 1 hour ago")}`);
+            await page.locator("h1").first().waitFor({ timeout: TIMEOUT_MS });
+            console.log(`  (keep-alive page of ${url}: h1 after ${ms(performance.now() - started)})`);
+            return;
+        } catch (error) {
+            mkdirSync(ARTIFACTS, { recursive: true });
+            const shot = join(ARTIFACTS, `bench-page-keepalive-${Date.now()}.png`);
+            await page.screenshot({ path: shot }).catch(() => undefined);
+            const text = await page.evaluate(() => `${document.readyState}: ${document.body?.innerText.slice(0, 200) ?? ""}`).catch(e => String(e));
+            console.log(`  ! keep-alive page of ${url}, attempt ${attempt}: no h1 after ${ms(performance.now() - started)}; ` +
+                `bridge ${cockpit.hasSession() ? "running" : "gone"}; screenshot ${shot}; page: ${text.replace(/\s+/g, " ")}`);
+            await context.close();
+            if (attempt >= 2)
+                throw error;
+        }
     }
-    console.log(`  (keep-alive page of ${url}: h1 after ${ms(performance.now() - started)})`);
 }
 
 /** Every target, a fresh context each (cold, then warm), for `rounds` rounds after a warm-up. */
@@ -316,8 +327,8 @@ async function main(): Promise<void> {
         // A Cockpit started with --local-session ends its session for good about 15 s after its
         // last browser connection closed (docs: TESTING-FOR-REAL.md), and one round of the other
         // views takes longer than that: each Cockpit keeps one idle page open for the whole run.
-        await keepAlive(browser, withStore.url);
-        await keepAlive(browser, withEmpty.url);
+        await keepAlive(browser, withStore);
+        await keepAlive(browser, withEmpty);
         const url = { store: withStore.url, large: "", overview: withStore.url, empty: withEmpty.url };
         Object.assign(running, { store: withStore, overview: withStore, empty: withEmpty });
 
@@ -387,7 +398,7 @@ async function main(): Promise<void> {
             cockpits.push(withLarge);
             url.large = withLarge.url;
             running.large = withLarge;
-            await keepAlive(browser, withLarge.url);
+            await keepAlive(browser, withLarge);
             const largeTargets = [ours("last 30 days", "large"), ours("this year", "large"), emptyStore];
             const largeSamples = await sweep(browser, largeTargets, url, LARGE_ROUNDS);
             const largeFloor = largeSamples.get(emptyStore) as { cold: Sample[]; warm: Sample[] };
