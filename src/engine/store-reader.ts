@@ -24,7 +24,7 @@ import { emptyTotals, FileWindows, type Window, type WindowTotals } from "./wind
 import { FileBuckets } from "./graph-buckets.ts";
 import { classifyName, type NamedFile } from "./store-names.ts";
 import { keepBlock, PeriodIndex, plainName, type KeptBlock } from "./period-index.ts";
-import { coverWindow, fitLevel, pieceOf, sameDetail, type Cover } from "./window-cover.ts";
+import { coverWindow, fitLevel, pieceOf, sameDetail, typicalWidth, type Cover } from "./window-cover.ts";
 
 import type { CorruptLine, FileError, FileSummary, StoreReadResult, TornAppend } from "./store-result.ts";
 
@@ -173,12 +173,7 @@ export class StoreReader {
 
     /** The level (0 monthly ... 3 detail) whose blocks fit the graph's buckets; null without a graph. */
     graphFit(): number | null {
-        const edges = this.edges;
-        if (edges === null || edges.length < 2)
-            return null;
-        // the buckets' typical width: the first and last may be cut short by the range
-        const widths = Array.from({ length: edges.length - 1 }, (_, i) => (edges[i + 1] as number) - (edges[i] as number)).sort((x, y) => x - y);
-        return fitLevel(widths[Math.floor(widths.length / 2)] as number);
+        return this.edges === null || this.edges.length < 2 ? null : fitLevel(typicalWidth(this.edges));
     }
 
     private walks(index: PeriodIndex): { windows: Cover<KeptBlock>[]; graph: Cover<KeptBlock> | null } {

@@ -155,6 +155,12 @@ export function coverWindow<B extends Span>(index: CoverIndex<B>, from: number, 
     return out;
 }
 
+/** The buckets' typical width (the median): the first and last may be cut short by the range. */
+export function typicalWidth(edges: Float64Array): number {
+    const widths = Array.from({ length: edges.length - 1 }, (_, i) => (edges[i + 1] as number) - (edges[i] as number)).sort((x, y) => x - y);
+    return widths[Math.floor(widths.length / 2)] as number;
+}
+
 /** The graph's level for a bucket width: the coarsest tier whose periods fit in one bucket. */
 export function fitLevel(bucketSeconds: number): number {
     if (bucketSeconds >= 28 * 86400)
