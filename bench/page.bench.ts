@@ -28,9 +28,7 @@ import { gzipSync } from "node:zlib";
 import type { BrowserContext, Page } from "playwright-core";
 import { startCockpit, type RunningCockpit } from "../test/harness/cockpit.ts";
 import { ARTIFACTS, launchBrowser, newContext, PAGE_FRAME } from "../test/harness/browser.ts";
-import { planRead, type StoreFile } from "../src/engine/read-plan.ts";
-import { parseTimeframe } from "../src/engine/timeframe.ts";
-import { timeframeInput } from "../src/view-state.ts";
+import type { StoreFile } from "../src/engine/read-plan.ts";
 
 const ROUNDS = Number(process.env.CTA_BENCH_ROUNDS ?? 3);
 const COUNTERS = 200;
@@ -58,6 +56,8 @@ interface Target {
     ready(page: Page): Promise<void>;
     /** Resolves when the graph is drawn (our page on data only). */
     graph?(page: Page): Promise<void>;
+    /** Resolves when the first totals are on the screen (version 2: the coarse ones, edges still read). */
+    coarse?(page: Page): Promise<void>;
 }
 
 const frame = (page: Page) => page.frameLocator(PAGE_FRAME);
@@ -68,7 +68,12 @@ function ours(timeframe: string, cockpit: "store" | "large" = "store"): Target {
         path: `/traffic-accounting#/?timeframe=${encodeURIComponent(timeframe)}`,
         cockpit,
         async ready(page) {
-            // Rows exist only once the store was read, aggregated and rendered.
+            // The complete totals: rows, and the card no longer marked partial (the edges are read).
+            await frame(page).locator('.cta-totals-card:not([data-partial]) [aria-label="Traffic totals"] tr[data-counter]').first()
+                    .waitFor({ timeout: TIMEOUT_MS });
+        },
+        async coarse(page) {
+            // The first rows drawn: version 2's coarse totals, before the edges' detail files.
             await frame(page).locator('[aria-label="Traffic totals"] tr[data-counter]').first().waitFor({ timeout: TIMEOUT_MS });
         },
         async graph(page) {
@@ -105,6 +110,7 @@ const overview: Target = {
 interface Sample {
     ms: number;
     graphMs: number;
+    coarseMs: number;
     /** Main-thread task time of the page's renderer (shell and every frame) until ready. */
     cpuMs: number;
     socketBytes: number;
@@ -115,7 +121,7 @@ interface Sample {
 
 const failed = (error: unknown): Sample => {
     console.log(`  ! ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-    return { ms: NaN, graphMs: NaN, cpuMs: NaN, socketBytes: NaN, pageBytes: NaN, marks: {} };
+    return { ms: NaN, graphMs: NaN, coarseMs: NaN, cpuMs: NaN, socketBytes: NaN, pageBytes: NaN, marks: {} };
 };
 
 /** The page's own marks (src/index.tsx, src/host/store.ts, src/traffic-data.ts), summarised. */
@@ -165,11 +171,13 @@ async function navigate(context: BrowserContext, target: Target): Promise<Sample
     try {
         const started = performance.now();
         let graphMs = NaN;
+        let coarseMs = NaN;
         await page.goto(target.path, { waitUntil: "commit" });
         try {
             await Promise.all([
                 target.ready(page),
                 target.graph?.(page).then(() => { graphMs = performance.now() - started }),
+                target.coarse?.(page).then(() => { coarseMs = performance.now() - started }),
             ]);
         } catch (error) {
             await probe(page, target);
@@ -182,7 +190,7 @@ async function navigate(context: BrowserContext, target: Target): Promise<Sample
         const pageBytes = target.cockpit === "store" || target.cockpit === "large"
             ? Number(await frame(page).locator(".cta-totals-card").getAttribute("data-bytes-read"))
             : NaN;
-        return { ms, graphMs, cpuMs, socketBytes, pageBytes, marks: ourPage ? await pageMarks(page) : {} };
+        return { ms, graphMs, coarseMs, cpuMs, socketBytes, pageBytes, marks: ourPage ? await pageMarks(page) : {} };
     } finally {
         await page.close();
     }
@@ -200,16 +208,6 @@ const ms = (v: number) => `${v.toFixed(0)} ms`;
 const kb = (v: number) => `${(v / 1000).toFixed(1)} kB`;
 const mb = (v: number) => `${(v / 1e6).toFixed(2)} MB`;
 const verdict = (ok: boolean) => (ok ? "ok" : "MISS");
-
-/** The files the page plans to read for a timeframe, as the page computes it (same zone). */
-function plannedBytes(listing: { file: string; size: number; tier: StoreFile["tier"] }[], timeframe: string): { files: number; bytes: number } {
-    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
-    const parsed = parseTimeframe(timeframeInput(timeframe), { now: Math.floor(Date.now() / 1000), zone });
-    if (!parsed.ok)
-        throw new Error(`cannot parse ${timeframe}`);
-    const plan = planRead(listing.map(f => ({ name: f.file, size: f.size, tier: f.tier })), parsed.timeframe, zone);
-    return { files: plan.files.length, bytes: plan.bytesToRead };
-}
 
 function storeListing(store: string, config: string): { file: string; size: number; tier: StoreFile["tier"] }[] {
     const run = spawnSync("/usr/bin/python3", [helper, "files", "--store", store, "--config", config, "--json"], { encoding: "utf8" });
@@ -236,18 +234,40 @@ function trace(s: Sample): string {
     const m = s.marks;
     const at = (k: string) => (m[k] === undefined ? "–" : ms(m[k] as number));
     return `script ${at("cta:script")}, listing ${at("cta:list-start")}–${at("cta:list-end")}, ` +
-        `reads ${at("cta:read-start")}–${at("cta:read-end")}, last parsed ${at("cta:parsed")}, data ready ${at("cta:data-ready")}; ` +
+        `reads ${at("cta:read-start")}–${at("cta:read-end")}, last parsed ${at("cta:parsed")}, coarse totals ${at("cta:coarse-ready")}, data ready ${at("cta:data-ready")}; ` +
         `main-thread task time ${ms(s.cpuMs)}`;
 }
 
 type Urls = Record<Target["cockpit"], string>;
 
 /** An idle page of ours (it does not poll) that holds a Cockpit's session open. */
-async function keepAlive(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string): Promise<void> {
-    const context = await newContext(browser, url);
-    const page = await context.newPage();
-    await page.goto(`/cockpit/@localhost/traffic-accounting/index.html#/?timeframe=${encodeURIComponent("the hour 1 hour ago")}`);
-    await page.locator("h1").first().waitFor({ timeout: TIMEOUT_MS });
+async function keepAlive(browser: Awaited<ReturnType<typeof launchBrowser>>, cockpit: RunningCockpit): Promise<void> {
+    // Issue 12, item 8: twice in four full runs this first page never showed its h1. Not
+    // reproduced since (each run prints the time it took here); a failure now says what the
+    // page showed (Cockpit's login page means the session was gone) and whether the bridge ran,
+    // and the page is opened once more instead of ending the whole bench.
+    const url = cockpit.url;
+    for (let attempt = 1; ; attempt++) {
+        const context = await newContext(browser, url);
+        const page = await context.newPage();
+        const started = performance.now();
+        try {
+            await page.goto(`/cockpit/@localhost/traffic-accounting/index.html#/?timeframe=${encodeURIComponent("the hour 1 hour ago")}`);
+            await page.locator("h1").first().waitFor({ timeout: TIMEOUT_MS });
+            console.log(`  (keep-alive page of ${url}: h1 after ${ms(performance.now() - started)})`);
+            return;
+        } catch (error) {
+            mkdirSync(ARTIFACTS, { recursive: true });
+            const shot = join(ARTIFACTS, `bench-page-keepalive-${Date.now()}.png`);
+            await page.screenshot({ path: shot }).catch(() => undefined);
+            const text = await page.evaluate(() => `${document.readyState}: ${document.body?.innerText.slice(0, 200) ?? ""}`).catch(e => String(e));
+            console.log(`  ! keep-alive page of ${url}, attempt ${attempt}: no h1 after ${ms(performance.now() - started)}; ` +
+                `bridge ${cockpit.hasSession() ? "running" : "gone"}; screenshot ${shot}; page: ${text.replace(/\s+/g, " ")}`);
+            await context.close();
+            if (attempt >= 2)
+                throw error;
+        }
+    }
 }
 
 /** Every target, a fresh context each (cold, then warm), for `rounds` rounds after a warm-up. */
@@ -307,8 +327,8 @@ async function main(): Promise<void> {
         // A Cockpit started with --local-session ends its session for good about 15 s after its
         // last browser connection closed (docs: TESTING-FOR-REAL.md), and one round of the other
         // views takes longer than that: each Cockpit keeps one idle page open for the whole run.
-        await keepAlive(browser, withStore.url);
-        await keepAlive(browser, withEmpty.url);
+        await keepAlive(browser, withStore);
+        await keepAlive(browser, withEmpty);
         const url = { store: withStore.url, large: "", overview: withStore.url, empty: withEmpty.url };
         Object.assign(running, { store: withStore, overview: withStore, empty: withEmpty });
 
@@ -325,7 +345,7 @@ async function main(): Promise<void> {
         console.log(`\nNavigation → totals table and → graph drawn, ${ROUNDS} rounds, medians; ratios to the empty-store page ` +
             `of the same round (targets: totals ${TARGET_TOTALS.toFixed(2)}x, graph ${TARGET_GRAPH.toFixed(2)}x, bytes ${mb(TARGET_BYTES)}):`);
         console.log(`  ${"view".padEnd(16)}${"totals cold".padStart(13)}${"ratio".padStart(8)}${"warm".padStart(9)}${"ratio".padStart(8)}` +
-            `${"graph cold".padStart(12)}${"ratio".padStart(8)}${"read".padStart(10)}${"plan".padStart(16)}`);
+            `${"graph cold".padStart(12)}${"ratio".padStart(8)}${"read".padStart(10)}${"coarse cold".padStart(13)}${"ratio".padStart(8)}`);
         const misses: [Target, string][] = [];
         for (const timeframe of TIMEFRAMES) {
             const target = targets.find(t => t.name === timeframe) as Target;
@@ -333,11 +353,11 @@ async function main(): Promise<void> {
             const warmRatio = paired(target, "warm", s => s.ms);
             const graphRatio = paired(target, "cold", s => s.graphMs);
             const bytes = med(target, "cold", s => s.pageBytes);
-            const plan = plannedBytes(listing, timeframe);
+            const coarseRatio = paired(target, "cold", s => s.coarseMs);
             console.log(`  ${timeframe.padEnd(16)}${ms(med(target, "cold", s => s.ms)).padStart(13)}${`${totalsRatio.toFixed(2)}x`.padStart(8)}` +
                 `${ms(med(target, "warm", s => s.ms)).padStart(9)}${`${warmRatio.toFixed(2)}x`.padStart(8)}` +
                 `${ms(med(target, "cold", s => s.graphMs)).padStart(12)}${`${graphRatio.toFixed(2)}x`.padStart(8)}` +
-                `${mb(bytes).padStart(10)}${`${plan.files} files`.padStart(16)}` +
+                `${mb(bytes).padStart(10)}${ms(med(target, "cold", s => s.coarseMs)).padStart(13)}${`${coarseRatio.toFixed(2)}x`.padStart(8)}` +
                 `   totals ${verdict(totalsRatio <= TARGET_TOTALS)}, graph ${verdict(graphRatio <= TARGET_GRAPH)}, bytes ${verdict(bytes <= TARGET_BYTES)}`);
             if (!(totalsRatio <= TARGET_TOTALS && graphRatio <= TARGET_GRAPH && bytes <= TARGET_BYTES))
                 misses.push([target, timeframe]);
@@ -378,7 +398,7 @@ async function main(): Promise<void> {
             cockpits.push(withLarge);
             url.large = withLarge.url;
             running.large = withLarge;
-            await keepAlive(browser, withLarge.url);
+            await keepAlive(browser, withLarge);
             const largeTargets = [ours("last 30 days", "large"), ours("this year", "large"), emptyStore];
             const largeSamples = await sweep(browser, largeTargets, url, LARGE_ROUNDS);
             const largeFloor = largeSamples.get(emptyStore) as { cold: Sample[]; warm: Sample[] };
@@ -388,7 +408,7 @@ async function main(): Promise<void> {
                 const ratio = median(cold.map((sample, i) => sample.ms / (largeFloor.cold[i]?.ms ?? NaN)));
                 const mid = [...cold].sort((a, b) => a.ms - b.ms)[Math.floor(cold.length / 2)];
                 console.log(`  ${target.name.padEnd(16)} totals cold ${ms(median(cold.map(x => x.ms)))} ${ratio.toFixed(2)}x ${verdict(ratio <= TARGET_LARGE)}, ` +
-                    `read ${mb(median(cold.map(x => x.pageBytes)))} (${plannedBytes(largeListing, target.name).files} files)` +
+                    `read ${mb(median(cold.map(x => x.pageBytes)))}, first (coarse) rows ${ms(median(cold.map(x => x.coarseMs)))}` +
                     (ratio <= TARGET_LARGE || !mid ? "" : `\n    where the time goes: ${trace(mid)}`));
             }
             console.log(`  store: ${largeListing.length} files, ${mb(largeListing.reduce((sum, f) => sum + f.size, 0))}`);

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
     Alert, AlertActionCloseButton, AlertGroup, Button, Card, CardBody, CardHeader, CardTitle, Checkbox, Content, Flex,
-    FlexItem, PageSection, Spinner, TextInput, Title, Tooltip,
+    FlexItem, PageSection, TextInput, Title, Tooltip,
 } from "./pf.ts";
 import { _, format, userLocale } from "./host/i18n.ts";
 import { useViewState } from "./host/location.ts";
@@ -41,6 +41,7 @@ import { BillsCard } from "./components/bills-card.tsx";
 import { QuotaCard } from "./components/quota-card.tsx";
 import { RulesCard } from "./components/rules-card.tsx";
 import { perHostDraft, type RuleDraft } from "./rules-model.ts";
+import { EdgesPending, GraphPending, isVersion1Store, LoadingProgress, StoreUpgradeHint } from "./components/read-state.tsx";
 import { readQuotaState } from "./host/quota.ts";
 import { readHostNames } from "./host/host-names.ts";
 import { NO_HOST_NAMES, parseHostNames, type HostNames } from "./engine/host-names.ts";
@@ -138,7 +139,9 @@ export function App() {
             return;
         helperStatus().then(s => { setStatus(s); setStatusError(null) }, (e: Error) => setStatusError(e.message));
     }, [reload, firstReadDone]);
-    const data: TrafficData | null = traffic.state === "ready" ? traffic.data : traffic.previous;
+    // Version 2: the coarse totals arrive before the edges; they are drawn at once, marked as such
+    const partial = traffic.state === "loading" ? traffic.partial : null;
+    const data: TrafficData | null = traffic.state === "ready" ? traffic.data : partial ?? traffic.previous;
 
     // Quota usage as the helper counted it at the last collection (helper/cta/quota.py).
     const quotas = config?.parsed.settings.quotas ?? NO_QUOTAS;
@@ -162,7 +165,7 @@ export function App() {
     // Bills: each account on its own traffic, cycle by cycle (src/billing-data.ts).
     const groups = config?.parsed.settings.groups ?? NO_GROUPS;
     const hasPlans = plan !== null || groups.some(g => g.plan);
-    const billing = useBilling(data, totals, plan, groups);
+    const billing = useBilling(partial ? null : data, totals, plan, groups);
 
     const report: Report | null = useMemo(() => {
         if (!data || !totals)
@@ -176,10 +179,10 @@ export function App() {
             groups,
             plan,
             quantity,
-            // no cost until the bills are known: never a cost from the wrong cycles
-            billing: hasPlans ? billing : undefined,
+            // no cost until the bills are known: never a cost from the wrong cycles or a partial read
+            billing: hasPlans && !partial ? billing : undefined,
         });
-    }, [data, totals, host, locale, groups, plan, quantity, billing, hasPlans]);
+    }, [data, totals, host, locale, groups, plan, quantity, billing, hasPlans, partial]);
 
     const graph = useMemo(() => {
         if (!data?.result.series || !totals)
@@ -286,10 +289,11 @@ export function App() {
                     <Alert isInline variant="danger" title={_("The traffic data could not be read")}>{traffic.message}</Alert>}
                 {storeError !== null &&
                     <Alert isInline variant="danger" title={_("The store could not be read")}>{storeError}</Alert>}
-                {traffic.state === "loading" && <LoadingProgress progress={traffic.progress} />}
+                {traffic.state === "loading" && !partial && <LoadingProgress progress={traffic.progress} />}
+                {data && traffic.state === "ready" && isVersion1Store(data.listing.files) && <StoreUpgradeHint />}
                 {storeEmpty && traffic.state === "ready" && <Card><CardBody><EmptyStore hasCollected={status?.last_collection != null} access={access}
                                                                                                    onCountPerHost={config ? () => setRuleRequest(perHostDraft(config.parsed.settings.rules)) : undefined} /></CardBody></Card>}
-                {!storeEmpty && storeError === null && data && graph && report &&
+                {!storeEmpty && storeError === null && data && (graph || partial) && report &&
                     <>
                         <Card className="cta-card">
                             <CardHeader>
@@ -297,17 +301,19 @@ export function App() {
                             </CardHeader>
                             <CardBody>
                                 <GraphControls view={view} onChange={setView} />
-                                <TrafficGraph x={graph.x} lines={graph.lines} rate={view.rate} stacked={view.stacked}
+                                {graph === null ? <GraphPending /> : <TrafficGraph x={graph.x} lines={graph.lines} rate={view.rate} stacked={view.stacked}
                                               showAverage={view.average} showPercentile={view.percentile}
                                               movingAverage={view.movingAverage} locale={locale}
-                                              percentileBasis={percentileBasis(data.interval)} onZoom={zoom} />
+                                              percentileBasis={percentileBasis(data.interval)} onZoom={zoom} />}
                             </CardBody>
                         </Card>
-                        <Card className="cta-card cta-totals-card" data-bytes-read={data.bytesRead} data-read-ms={Math.round(data.readMs)}>
+                        <Card className="cta-card cta-totals-card" data-bytes-read={data.bytesRead} data-read-ms={Math.round(data.readMs)}
+                              data-partial={partial ? "true" : undefined}>
                             <CardHeader>
                                 <CardTitle>{_("Traffic totals")}</CardTitle>
                             </CardHeader>
                             <CardBody>
+                                {partial && <EdgesPending />}
                                 {report.groups.length === 0
                                     ? <Content component="p" className="cta-no-rows">
                                         {view.filter ? _("No rule matches the filter in this timeframe.") : _("No traffic was counted in this timeframe.")}
@@ -353,20 +359,6 @@ export function App() {
                     }
                 }} />}
         </PageFrame>
-    );
-}
-
-function LoadingProgress({ progress }: { progress: { bytesRead: number; bytesTotal: number; filesRead: number; filesTotal: number } | null }) {
-    const text = progress && progress.filesTotal > 0
-        ? format(_("Reading the store: $0 of $1 files ($2 %)"), String(progress.filesRead), String(progress.filesTotal),
-                 String(Math.floor((100 * progress.bytesRead) / Math.max(1, progress.bytesTotal))))
-        : _("Reading the store…");
-    return (
-        <Flex className="cta-loading" alignItems={{ default: "alignItemsCenter" }} spaceItems={{ default: "spaceItemsSm" }}
-              role="status" aria-live="polite">
-            <Spinner size="md" aria-hidden="true" />
-            <span>{text}</span>
-        </Flex>
     );
 }
 

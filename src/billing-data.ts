@@ -63,7 +63,7 @@ export function useCycleTotals(view: { result: StoreReadResult; from: number; to
         let cancelled = false;
         setRead({ state: "loading" });
         const range = { from: Math.min(...wanted.map(w => w.from)), to: Math.max(...wanted.map(w => w.to)) };
-        listAndRead(files => planRead(files, range, view.zone).files, { windows: wanted })
+        listAndRead(listing => planRead(listing.files, range, view.zone), listing => ({ windows: wanted, zone: listing.zone ?? view.zone }))
                 .then(({ result }) => {
                     if (!cancelled)
                         setRead(reader(new Map(wanted.map((w, i) => [partKey(w), windowBytes(result, i)]))));

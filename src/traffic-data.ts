@@ -22,7 +22,9 @@ export interface TrafficData {
 }
 
 export type TrafficState =
-    | { state: "loading"; timeframe: Timeframe | null; progress: ReadProgress | null; previous: TrafficData | null }
+    | { state: "loading"; timeframe: Timeframe | null; progress: ReadProgress | null; previous: TrafficData | null;
+        /** Version 2: the totals of the coarse blocks, before the edges' detail files are read (no series). */
+        partial: TrafficData | null }
     | { state: "ready"; data: TrafficData }
     | { state: "bad-timeframe"; error: TimeframeError; previous: TrafficData | null }
     | { state: "failed"; message: string; previous: TrafficData | null };
@@ -66,6 +68,8 @@ interface StartedRead {
     outcome: Promise<ReadOutcome>;
     progress: ReadProgress | null;
     onProgress: ((progress: ReadProgress) => void) | null;
+    partial: TrafficData | null;
+    onCoarse: ((partial: TrafficData) => void) | null;
 }
 
 // The billing day matters only to billing-cycle phrases; other reads do not depend on it.
@@ -92,13 +96,22 @@ function startRead(timeframeText: string, intervalChoice: GraphInterval, billing
     const interval = graphInterval(intervalChoice, graphRange.to - graphRange.from);
     const read: StartedRead = {
         key: readKey(timeframeText, intervalChoice, isCycle ? billingDay : null), startedAt: performance.now(), timeframe, graphRange, interval,
-        outcome: Promise.resolve() as unknown as Promise<ReadOutcome>, progress: null, onProgress: null,
+        outcome: Promise.resolve() as unknown as Promise<ReadOutcome>, progress: null, onProgress: null, partial: null, onCoarse: null,
     };
-    read.outcome = listAndRead(files => planRead(files, timeframe, zone).files,
-                               { windows: [{ from: timeframe.from, to: timeframe.to }], seriesEdges: seriesEdges(graphRange, interval, zone) },
-                               progress => {
-                                   read.progress = progress;
-                                   read.onProgress?.(progress);
+    // Version 2's periods are the host's local ones (the listing says its zone); the graph's
+    // buckets and the timeframe are the browser's.
+    read.outcome = listAndRead(listing => planRead(listing.files, timeframe, zone),
+                               listing => ({ windows: [{ from: timeframe.from, to: timeframe.to }],
+                                             seriesEdges: seriesEdges(graphRange, interval, zone), zone: listing.zone ?? zone }),
+                               {
+                                   onProgress: progress => {
+                                       read.progress = progress;
+                                       read.onProgress?.(progress);
+                                   },
+                                   onCoarse: (result, listing) => {
+                                       read.partial = { timeframe, graphRange, interval, result, listing, bytesRead: 0, readMs: performance.now() - read.startedAt };
+                                       read.onCoarse?.(read.partial);
+                                   },
                                });
     return read;
 }
@@ -135,7 +148,7 @@ function takeEarlyRead(timeframeText: string, intervalChoice: GraphInterval): St
 export function useTrafficData(timeframeText: string, intervalChoice: GraphInterval, reload: number, billingDay: number | null = 1): TrafficState {
     // Only a billing-cycle phrase depends on the day: no other view is read again when it arrives.
     const day = /(^|\s)billing(\s|$)/i.test(timeframeText) ? billingDay : 1;
-    const [state, setState] = useState<TrafficState>({ state: "loading", timeframe: null, progress: null, previous: null });
+    const [state, setState] = useState<TrafficState>({ state: "loading", timeframe: null, progress: null, previous: null, partial: null });
 
     useEffect(() => {
         let cancelled = false;
@@ -148,7 +161,13 @@ export function useTrafficData(timeframeText: string, intervalChoice: GraphInter
             return;
         }
         const { timeframe, graphRange, interval } = read;
-        setState(s => ({ state: "loading", timeframe, progress: read.progress, previous: previous(s) }));
+        setState(s => ({ state: "loading", timeframe, progress: read.progress, previous: previous(s), partial: read.partial }));
+        read.onCoarse = partial => {
+            if (cancelled)
+                return;
+            performance.mark("cta:coarse-ready");
+            setState(s => ({ state: "loading", timeframe, progress: read.progress, previous: previous(s), partial }));
+        };
         // Progress is for reads a person waits for: a render per file would slow a short read down.
         let shownAt = read.startedAt;
         read.onProgress = progress => {
@@ -156,7 +175,7 @@ export function useTrafficData(timeframeText: string, intervalChoice: GraphInter
             if (cancelled || now - shownAt < PROGRESS_EVERY_MS)
                 return;
             shownAt = now;
-            setState(s => ({ state: "loading", timeframe, progress, previous: previous(s) }));
+            setState(s => ({ state: "loading", timeframe, progress, previous: previous(s), partial: read.partial }));
         };
         read.outcome.then(({ result, listing, bytesRead }) => {
             if (cancelled)
@@ -173,6 +192,7 @@ export function useTrafficData(timeframeText: string, intervalChoice: GraphInter
         return () => {
             cancelled = true;
             read.onProgress = null;
+            read.onCoarse = null;
         };
     }, [timeframeText, intervalChoice, reload, day]);
 

@@ -53,7 +53,10 @@ export class FileBuckets {
             this.rows.push(new BucketRow());
     }
 
-    add(b: ParsedBlock): void {
+    /** Spreads a block over the buckets; `pick` may refuse it (no block is drawn twice). */
+    add(b: ParsedBlock, pick: ((start: number, end: number) => boolean) | null = null): void {
+        if (pick !== null && !pick(b.start, b.end))
+            return;
         const edges = this.edges;
         const last = edges.length - 1;
         const { start, end, n } = b;

@@ -1,67 +1,30 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The line grammar of a store file (docs/store-format.md, "Lines" and "Reading rules"), read
-// incrementally from text chunks of any size: the header, counter definitions, interval blocks
-// and their data lines, `x` lines, comments, what is corrupt and what is torn. It knows nothing
-// of windows or graphs: each complete, valid block goes to a BlockSink, in one reused buffer.
+// The line grammar of a store file (docs/store-format.md, "Lines" and "Reading rules"; version 2
+// in docs/store-format-v2.md), read incrementally from text chunks of any size: the header,
+// counter definitions, interval (`i`) and period (`p`) blocks and their data lines, `x` lines,
+// comments, what is corrupt and what is torn. It knows nothing of windows or graphs: each
+// complete, valid block goes to a BlockSink, in one reused buffer.
 // The helper's reader (helper/cta/store.py) follows the same grammar; the shared fixtures and
 // test/engine/differential.test.ts keep the two the same.
 
-import { CounterIdentity, unescapeField } from "./identity.ts";
 import { INVALID_LINE } from "./store-text.ts";
 import { scanDecimal, scannedBig, tokenNumber, VALUE } from "./decimal.ts";
+import { FILE_ID, ID_DIGITS, parseCounterLine, parseHeader } from "./store-header.ts";
+import type { BlockSink, FileFacts, ParsedBlock } from "./store-blocks.ts";
 
-export type Tier = "detail" | "hourly" | "daily";
-export const TIERS: readonly Tier[] = ["detail", "hourly", "daily"];
+export type { BlockSink, FileFacts, ParsedBlock } from "./store-blocks.ts";
 
-const FILE_ID = /^[0-9a-f]{16}$/;
+export { TIERS, type Tier } from "./store-names.ts";
+
 // The format's limits on numbers (digits), checked the same way by the helper.
-const ID_DIGITS = 9;
 const TIME_DIGITS = 15;
 const COUNT_DIGITS = 7;
 const NO_LIMIT = Infinity;
 
-/** One complete, valid interval block, in buffers that the parser reuses for the next one. */
-export interface ParsedBlock {
-    start: number;
-    end: number;
-    n: number;
-    tier: Tier | null;
-    /** Dense counter index (per file, in order of definition) of each data line. */
-    ids: Int32Array;
-    /** Bytes and packets of each data line; NaN where the value is above 2^53 (then in big). */
-    bytes: Float64Array;
-    packets: Float64Array;
-    /** big[2k] and big[2k + 1]: the exact bytes and packets of line k when above 2^53. */
-    big: (bigint | undefined)[];
-}
-
-/** What a file's grammar reports, to whoever aggregates it (the StoreReader). */
-export interface BlockSink {
-    /** A new counter of this file: its dense index is the number of counters before it. */
-    counter(identity: CounterIdentity): void;
-    block(b: ParsedBlock): void;
-    corrupt(file: string, line: number, reason: string): void;
-    /** Well-formed lines not used because their block was corrupt. */
-    skipped(lines: number): void;
-    error(file: string, line: number, code: "version" | "header", message: string): void;
-    torn(file: string, line: number, kind: "line" | "block"): void;
-}
-
-/** What the grammar learnt about a file as a whole. */
-export interface FileFacts {
-    tier: Tier | null;
-    fileId: string | null;
-    supersedes: string[];
-    lines: number;
-    blocks: number;
-    /** Text fed, in UTF-16 code units. */
-    bytesRead: number;
-}
-
 /** The incremental parser of one file. */
 export class FileParser {
     readonly name: string;
-    readonly facts: FileFacts = { tier: null, fileId: null, supersedes: [], lines: 0, blocks: 0, bytesRead: 0 };
+    readonly facts: FileFacts = { tier: null, version: null, fileId: null, supersedes: [], lines: 0, blocks: 0, bytesRead: 0 };
     private readonly sink: BlockSink;
     private readonly onEnd: () => void;
     private carry = "";
@@ -70,6 +33,8 @@ export class FileParser {
     /** After a header error the rest of the file is not read. */
     private dead = false;
     private sawHeader = false;
+    /** The one block kind this file may hold: `p` in version 2's period tiers, `i` everywhere else. */
+    private blockKind: "i" | "p" = "i";
 
     // file-local id → dense index (small ids in an array, others in a map)
     private idSmall = new Int32Array(256).fill(-1);
@@ -84,7 +49,7 @@ export class FileParser {
     private blockBad = false;
     private blockGood = 0;
     private readonly block: ParsedBlock = {
-        start: 0, end: 0, n: 0, tier: null,
+        start: 0, end: 0, n: 0, tier: null, kind: "i",
         ids: new Int32Array(256), bytes: new Float64Array(256), packets: new Float64Array(256), big: [],
     };
 
@@ -184,23 +149,17 @@ export class FileParser {
 
     private header(text: string): void {
         this.sawHeader = true;
-        const f = text.split(" ");
-        if (f[0] !== "#cta") {
-            this.fail("header", `${this.name}: not a store file (first line is not a #cta header)`);
+        const h = parseHeader(this.name, text);
+        if (!h.ok) {
+            this.fail(h.code, h.message);
             return;
         }
-        if (f[1] !== "1") {
-            this.fail("version", `${this.name}: unsupported store format version ${f[1] ?? ""} (this reader knows version 1)`);
-            return;
-        }
-        const tier = f[2];
-        if (f.length !== 4 || (tier !== "detail" && tier !== "hourly" && tier !== "daily") || !FILE_ID.test(f[3] ?? "")) {
-            this.fail("header", `${this.name}: malformed #cta header`);
-            return;
-        }
-        this.facts.tier = tier;
-        this.block.tier = tier;
-        this.facts.fileId = f[3] as string;
+        this.facts.tier = h.tier;
+        this.facts.version = h.version;
+        this.facts.fileId = h.fileId;
+        this.block.tier = h.tier;
+        this.blockKind = h.version === 2 && h.tier !== "detail" ? "p" : "i";
+        this.block.kind = this.blockKind;
     }
 
     private fail(code: "version" | "header", message: string): void {
@@ -226,8 +185,8 @@ export class FileParser {
         }
         const f = text.split(" ");
         const kind = f[0];
-        // a `c`, `i` or `x` line, or a `#` line that is not a comment, cuts a block short
-        if (this.inBlock && (kind === "c" || kind === "i" || kind === "x" || text.startsWith("#")))
+        // a `c`, `i`, `p` or `x` line, or a `#` line that is not a comment, cuts a block short
+        if (this.inBlock && (kind === "c" || kind === "i" || kind === "p" || kind === "x" || text.startsWith("#")))
             this.cutBlock();
         if (this.inBlock) {
             // not a line of another kind: it takes a data line's place and spoils the block
@@ -239,7 +198,11 @@ export class FileParser {
             this.counterLine(f);
             return;
         case "i":
-            this.intervalLine(f);
+        case "p":
+            if (kind !== this.blockKind)
+                this.corrupt(kind === "p" ? "period line outside a period tier" : "interval line in a period tier");
+            else
+                this.intervalLine(f);
             return;
         case "x":
             if (f.length !== 2 || !FILE_ID.test(f[1] ?? ""))
@@ -253,34 +216,17 @@ export class FileParser {
     }
 
     private counterLine(f: string[]): void {
-        if (f.length !== 8) {
-            this.corrupt("counter line needs 7 fields");
+        const c = parseCounterLine(f);
+        if ("error" in c) {
+            this.corrupt(c.error);
             return;
         }
-        const id = tokenNumber(f[1], ID_DIGITS);
-        if (id === null) {
-            this.corrupt("bad counter id");
-            return;
-        }
+        // a redefinition is corrupt even when the rest of the line is not
+        const id = c.id;
         if (this.lookup(id) >= 0) {
             this.corrupt(`counter id ${id} defined again`);
             return;
         }
-        const seq = tokenNumber(f[6], ID_DIGITS);
-        if (seq === null || seq === 0) {
-            this.corrupt("bad counter seq");
-            return;
-        }
-        const fields: string[] = [];
-        for (const k of [2, 3, 4, 5, 7]) {
-            const v = unescapeField(f[k] as string);
-            if (v === null) {
-                this.corrupt("bad escape in counter field");
-                return;
-            }
-            fields.push(v);
-        }
-        const [source, family, table, chain, name] = fields as [string, string, string, string, string];
         const dense = this.counters++;
         if (id < this.idSmall.length * 64 && id >= this.idSmall.length && id < 1 << 20) {
             let cap = this.idSmall.length;
@@ -294,7 +240,7 @@ export class FileParser {
             this.idSmall[id] = dense;
         else
             this.idLarge.set(id, dense);
-        this.sink.counter({ source, family, table, chain, seq, name });
+        this.sink.counter(c.identity);
     }
 
     private lookup(id: number): number {
@@ -335,6 +281,7 @@ export class FileParser {
             block.packets = new Float64Array(n);
         }
         this.facts.blocks++;
+        // `p s e 0` says "this period is rolled up" and must reach the sink; so does `i s e 0`
         if (n === 0)
             this.sink.block(block);
         else

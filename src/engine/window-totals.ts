@@ -40,7 +40,7 @@ export interface WindowTotals {
     endEdge: EdgeInfo;
 }
 
-const TIER_RANK: Record<Tier, number> = { detail: 0, hourly: 1, daily: 2 };
+const TIER_RANK: Record<Tier, number> = { detail: 0, hourly: 1, daily: 2, monthly: 3, whole: 4 };
 
 function emptyEdge(): EdgeInfo {
     return { tier: null, resolutionSeconds: 0, inexactSeconds: 0 };
@@ -87,39 +87,49 @@ export class FileWindows {
         }
     }
 
-    add(b: ParsedBlock): void {
+    /**
+     * Adds a record to every window it counts in (from < end ≤ to) and notes the edges it
+     * touches. `pick`, when given, says in which windows the record may count at all (version
+     * 2's detail records count only where no coarser block took their time).
+     */
+    add(b: ParsedBlock, pick: ((w: number, start: number, end: number) => boolean) | null = null): void {
+        for (let w = 0; w < this.windows.length; w++)
+            if (pick === null || pick(w, b.start, b.end))
+                this.addTo(w, b, true);
+    }
+
+    /** Adds a block to window w: its edges always, its values when `counted` and it ends inside. */
+    addTo(w: number, b: ParsedBlock, counted: boolean): void {
         const { start, end, n, tier } = b;
         const duration = end - start;
-        for (let w = 0; w < this.windows.length; w++) {
-            const win = this.windows[w] as Window;
-            const acc = this.accs[w] as WindowAcc;
-            // edges: a record touching an edge tells the resolution there; one across it, the error
-            if (start <= win.from && win.from <= end)
-                touchEdge(acc.startEdge, tier, duration, start < win.from && win.from < end ? win.from - start : 0);
-            if (start <= win.to && win.to <= end)
-                touchEdge(acc.endEdge, tier, duration, start < win.to && win.to < end ? win.to - start : 0);
-            if (!(win.from < end && end <= win.to))
-                continue;
-            if (start < acc.oldest)
-                acc.oldest = start;
-            if (end > acc.newest)
-                acc.newest = end;
-            const bs = acc.bytes;
-            const ps = acc.packets;
-            const { ids, bytes, packets, big } = b;
-            for (let k = 0; k < n; k++) {
-                const d = ids[k] as number;
-                const bv = bytes[k] as number;
-                const pv = packets[k] as number;
-                if (bv === bv) // not NaN: a safe integer
-                    bs.add(d, bv);
-                else
-                    bs.addBig(d, big[2 * k] as bigint);
-                if (pv === pv)
-                    ps.add(d, pv);
-                else
-                    ps.addBig(d, big[2 * k + 1] as bigint);
-            }
+        const win = this.windows[w] as Window;
+        const acc = this.accs[w] as WindowAcc;
+        // edges: a record touching an edge tells the resolution there; one across it, the error
+        if (start <= win.from && win.from <= end)
+            touchEdge(acc.startEdge, tier, duration, start < win.from && win.from < end ? win.from - start : 0);
+        if (start <= win.to && win.to <= end)
+            touchEdge(acc.endEdge, tier, duration, start < win.to && win.to < end ? win.to - start : 0);
+        if (!counted || !(win.from < end && end <= win.to))
+            return;
+        if (start < acc.oldest)
+            acc.oldest = start;
+        if (end > acc.newest)
+            acc.newest = end;
+        const bs = acc.bytes;
+        const ps = acc.packets;
+        const { ids, bytes, packets, big } = b;
+        for (let k = 0; k < n; k++) {
+            const d = ids[k] as number;
+            const bv = bytes[k] as number;
+            const pv = packets[k] as number;
+            if (bv === bv) // not NaN: a safe integer
+                bs.add(d, bv);
+            else
+                bs.addBig(d, big[2 * k] as bigint);
+            if (pv === pv)
+                ps.add(d, pv);
+            else
+                ps.addBig(d, big[2 * k + 1] as bigint);
         }
     }
 

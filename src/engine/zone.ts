@@ -43,8 +43,44 @@ export function isValidZone(zone: string): boolean {
     }
 }
 
-/** The local wall-clock time at Unix second t in zone. */
+const DAY = 86400;
+// zone → UTC day → the zone's offset during all of that day, or null when it changes in it
+const dayOffsets = new Map<string, Map<number, number | null>>();
+
+/**
+ * The local wall-clock time at Unix second t in zone. Asking Intl is slow and the store's
+ * period walk asks for thousands of instants: a day whose offset is the same at its first and
+ * last second (every day but the two of a daylight-saving change) is answered by arithmetic.
+ */
 export function toWall(t: number, zone: string): WallTime {
+    if (Number.isInteger(t) && t >= 0) {
+        let days = dayOffsets.get(zone);
+        if (days === undefined) {
+            days = new Map();
+            dayOffsets.set(zone, days);
+        }
+        const d = Math.floor(t / DAY);
+        let offset = days.get(d);
+        if (offset === undefined) {
+            const first = wallAsUtc(intlWall(d * DAY, zone)) - d * DAY;
+            const last = wallAsUtc(intlWall(d * DAY + DAY - 1, zone)) - (d * DAY + DAY - 1);
+            offset = first === last ? first : null;
+            if (days.size > 100_000)
+                days.clear();
+            days.set(d, offset);
+        }
+        if (offset !== null) {
+            const w = new Date((t + offset) * 1000);
+            return {
+                year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(),
+                hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: w.getUTCSeconds(),
+            };
+        }
+    }
+    return intlWall(t, zone);
+}
+
+function intlWall(t: number, zone: string): WallTime {
     const parts = formatter(zone).formatToParts(new Date(t * 1000));
     const w: WallTime = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
     let bc = false;

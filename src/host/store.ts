@@ -6,13 +6,17 @@
 // on disk.
 import { cockpit, type CockpitFile } from "./cockpit.ts";
 import { INSTALLED_STORE } from "./helper.ts";
-import { StoreReader, type ReadOptions, type StoreReadResult } from "../engine/store-reader.ts";
-import type { PlannedFile, StoreFile } from "../engine/read-plan.ts";
+import { ReadOrderError, StoreReader, type ReadOptions, type StoreReadResult } from "../engine/store-reader.ts";
+import type { PlannedFile, ReadPlan, StoreFile } from "../engine/read-plan.ts";
+import { readInStages } from "../engine/staged-read.ts";
 import { decodeStoreBytes, StoreTextDecoder } from "../engine/store-text.ts";
+import { isValidZone } from "../engine/zone.ts";
 
 /** The store's files: name relative to the store ("detail/2025-11-21.cta") and size in bytes. */
 export interface StoreListing {
     store: string;
+    /** The host's time zone (TZ, else /etc/localtime), in which the helper names periods; null if unknown. */
+    zone: string | null;
     files: StoreFile[];
 }
 
@@ -25,16 +29,19 @@ export interface StoreListing {
  */
 export async function listStoreFiles(): Promise<StoreListing> {
     performance.mark("cta:list-start");
-    const script = 'store="${CTA_STORE:-$1}"; printf "%s\\n" "$store"; cd "$store" 2>/dev/null || exit 0; ' +
-        'find detail hourly daily -maxdepth 1 -type f \\( -name "*.cta" -o -name "*.cta.gz" \\) -printf "%p\\t%s\\n" 2>/dev/null; exit 0';
+    // The zone: version 2's files and periods are the host's local hours, days and months.
+    const script = 'store="${CTA_STORE:-$1}"; printf "%s\\n" "$store"; zone="${TZ#:}"; ' +
+        '[ -n "$zone" ] || zone=$(readlink /etc/localtime 2>/dev/null); printf "%s\\n" "${zone#*zoneinfo/}"; ' +
+        'cd "$store" 2>/dev/null || exit 0; find detail hourly daily monthly whole -maxdepth 1 -type f ' +
+        '\\( -name "*.cta" -o -name "*.cta.gz" \\) -printf "%p\\t%s\\n" 2>/dev/null; exit 0';
     const output = await cockpit.spawn(["/bin/sh", "-c", script, "sh", INSTALLED_STORE], { err: "message" });
-    const [store = INSTALLED_STORE, ...lines] = output.split("\n");
+    const [store = INSTALLED_STORE, zoneLine = "", ...lines] = output.split("\n");
     const files = lines.filter(line => line !== "").map(line => {
         const [name = "", size = "0"] = line.split("\t");
         return { name, size: Number(size) };
     });
     performance.mark("cta:list-end");
-    return { store, files };
+    return { store, zone: zoneLine !== "" && isValidZone(zoneLine) ? zoneLine : null, files };
 }
 
 export interface ReadProgress {
@@ -112,42 +119,82 @@ async function readInto(reader: StoreReader, store: string, file: PlannedFile): 
     performance.mark(`cta:parsed ${file.name}`);
 }
 
-/**
- * Reads the planned files into one aggregated result. Files are fetched up to PARALLEL_READS at a
- * time (the channel's latency hides behind the transfer) and parsed in the order they arrive;
- * the reader does not depend on file order.
- */
-export async function readStore(store: string, plan: PlannedFile[], options: ReadOptions,
-                                onProgress?: (progress: ReadProgress) => void): Promise<StoreReadResult> {
-    const reader = new StoreReader(options);
-    const progress: ReadProgress = {
-        bytesRead: 0, bytesTotal: plan.reduce((sum, f) => sum + f.size, 0), filesRead: 0, filesTotal: plan.length,
-    };
-    onProgress?.({ ...progress });
-    let next = 0;
-    const worker = async (): Promise<void> => {
-        while (next < plan.length) {
-            const file = plan[next++] as PlannedFile;
-            await readInto(reader, store, file);
-            progress.bytesRead += file.size;
-            progress.filesRead++;
-            onProgress?.({ ...progress });
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, plan.length) }, worker));
-    return reader.finish();
+/** A read's moments a view shows: progress in bytes, and the coarse totals before the edges. */
+export interface ReadCallbacks {
+    onProgress?: (progress: ReadProgress) => void;
+    /** Version 2: every coarse file is in; the totals of the whole periods, the edges still to read. */
+    onCoarse?: (partial: StoreReadResult, listing: StoreListing) => void;
 }
 
-/** Lists, plans and reads; starts over once if the store changed under the read. */
-export async function listAndRead(planFor: (files: StoreFile[]) => PlannedFile[], options: ReadOptions,
-                                  onProgress?: (progress: ReadProgress) => void): Promise<{ result: StoreReadResult; listing: StoreListing; bytesRead: number }> {
+/**
+ * Reads a plan into one aggregated result, stage by stage (engine/staged-read.ts): version 2's
+ * coarse files first, then the finer files at the edges. Within a stage files are fetched up to
+ * PARALLEL_READS at a time (the channel's latency hides behind the transfer) and parsed in the
+ * order they arrive; the reader does not depend on the order within a stage.
+ */
+export async function readStore(listing: StoreListing, plan: ReadPlan, options: ReadOptions, callbacks: ReadCallbacks = {},
+                                stream = true): Promise<{ result: StoreReadResult; bytesRead: number }> {
+    const store = listing.store;
+    const reader = new StoreReader(options);
+    // the total grows as the stages name their files: it is what is known to be needed so far
+    const progress: ReadProgress = { bytesRead: 0, bytesTotal: 0, filesRead: 0, filesTotal: 0 };
+    callbacks.onProgress?.({ ...progress });
+    let coarseShown = plan.version2.length === 0 || callbacks.onCoarse === undefined;
+    // Version 2: once the coarse files of a stage are parsed and the walk asks for no other
+    // coarse file, their totals are drawn while the edges' detail files are still arriving.
+    const showCoarse = (pending: number): void => {
+        if (coarseShown || pending === 0 || reader.needed().some(name => !name.startsWith("detail/")))
+            return;
+        coarseShown = true;
+        callbacks.onCoarse?.(reader.coarseResult(), listing);
+    };
+    const readFiles = async (files: PlannedFile[]): Promise<void> => {
+        progress.bytesTotal += files.reduce((sum, f) => sum + f.size, 0);
+        progress.filesTotal += files.length;
+        let coarseLeft = files.filter(f => f.tier !== "detail").length;
+        let detailLeft = files.length - coarseLeft;
+        let next = 0;
+        const worker = async (): Promise<void> => {
+            while (next < files.length) {
+                const file = files[next++] as PlannedFile;
+                await readInto(reader, store, file);
+                progress.bytesRead += file.size;
+                progress.filesRead++;
+                callbacks.onProgress?.({ ...progress });
+                if (file.tier === "detail")
+                    detailLeft--;
+                else if (--coarseLeft === 0)
+                    showCoarse(detailLeft);
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, files.length) }, worker));
+    };
+    await readInStages(reader, plan, {
+        read: readFiles,
+        coarseDone: pending => showCoarse(pending.length),
+    }, stream);
+    return { result: reader.finish(), bytesRead: progress.bytesRead };
+}
+
+/**
+ * Lists, plans and reads; starts over once if the store changed under the read, and once
+ * without summing records on arrival if a file turned out to change which records count.
+ */
+export async function listAndRead(planFor: (listing: StoreListing) => ReadPlan, options: (listing: StoreListing) => ReadOptions,
+                                  callbacks: ReadCallbacks = {}): Promise<{ result: StoreReadResult; listing: StoreListing; bytesRead: number }> {
+    let stream = true;
     for (let attempt = 0; ; attempt++) {
         const listing = await listStoreFiles();
-        const plan = planFor(listing.files);
+        const plan = planFor(listing);
         try {
-            const result = await readStore(listing.store, plan, options, onProgress);
-            return { result, listing, bytesRead: plan.reduce((sum, f) => sum + f.size, 0) };
+            const { result, bytesRead } = await readStore(listing, plan, { ...options(listing), listing: listing.files.map(f => f.name) },
+                                                          callbacks, stream);
+            return { result, listing, bytesRead };
         } catch (error) {
+            if (error instanceof ReadOrderError && stream) {
+                stream = false;
+                continue;
+            }
             if (!(error instanceof StoreChangedError) || attempt > 0)
                 throw error;
         }

@@ -10,6 +10,8 @@ import { readStoreChunks, readStoreTexts, StoreReader, StoreReadResult } from ".
 
 interface Expected {
     error: string | null;
+    /** The zone the store's files were written in (version 2's periods are its local ones). */
+    zone?: string;
     torn: number;
     corrupt: { file: string; line: number }[];
     windows: { from: number; to: number; totals: Record<string, { bytes: string; packets: string }> }[];
@@ -40,9 +42,10 @@ describe.each(stores)("fixture store %s", name => {
     const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as Expected;
     const files = storeEntries(dir);
     const windows = expected.windows.map(w => ({ from: w.from, to: w.to }));
+    const zone = expected.zone ?? "UTC";
 
     test("whole texts", () => {
-        const result = readStoreTexts(files, { windows });
+        const result = readStoreTexts(files, { windows, zone });
         if (expected.error === null) {
             expect(result.error).toBeNull();
             expect(result.errors).toEqual([]);
@@ -60,9 +63,9 @@ describe.each(stores)("fixture store %s", name => {
     });
 
     test("fed in small chunks gives the same result", () => {
-        const whole = readStoreTexts(files, { windows });
+        const whole = readStoreTexts(files, { windows, zone });
         for (const size of [1, 3, 17]) {
-            const reader = new StoreReader({ windows });
+            const reader = new StoreReader({ windows, zone });
             for (const f of files) {
                 if ("damaged" in f) {
                     reader.damagedFile(f.name, f.damaged);

@@ -136,7 +136,10 @@ test("random mutations of the fixtures never throw and keep the counts consisten
         // brings a superseded file back, so stores with x lines are left out of this check; and
         // so can cutting the header of a file whose version the reader refused)
         const original = originals.get(store.name) as StoreReadResult;
-        if (removesOnly && !store.files.some(f => /^x /m.test(f.text)) && whole.error === null && original.error === null) {
+        // v2-empty-periods is inconsistent on purpose (an empty hour over a detail file with
+        // records): cutting its period block lets the records count, which is the rule.
+        if (removesOnly && !store.files.some(f => /^x /m.test(f.text)) && whole.error === null && original.error === null &&
+            store.name !== "v2-empty-periods") {
             for (const w of [0, 1]) {
                 const before = totals(original, w);
                 for (const [key, [b, p]] of totals(whole, w)) {

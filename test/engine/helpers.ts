@@ -24,7 +24,7 @@ export function storeText(name: string, path: string): StoreText {
 /** Every store file of a fixture store, compressed ones decompressed (or marked damaged). */
 export function storeEntries(dir: string): StoreText[] {
     const out: StoreText[] = [];
-    for (const tier of ["detail", "hourly", "daily"]) {
+    for (const tier of ["detail", "hourly", "daily", "monthly", "whole"]) {
         const d = join(dir, tier);
         if (!existsSync(d))
             continue;

@@ -8,8 +8,8 @@ import os
 import unittest
 
 from test.helper.common import FIXTURES
-from cta import storefs
-from cta.store import StoreError, totals
+from cta import storefs, window
+from cta.store import StoreError
 
 
 class FixtureStores(unittest.TestCase):
@@ -36,10 +36,11 @@ class FixtureStores(unittest.TestCase):
                 got_corrupt = sorted((c.file, c.line) for c in view.corrupt)
                 want_corrupt = sorted((c["file"], c["line"]) for c in expected["corrupt"])
                 self.assertEqual(got_corrupt, want_corrupt)
-                records = list(view.records())
+                # version 2's tiers overlap: totals come from the window reader, which counts
+                # each period once (version-1 files as version 1 counts them)
                 for w in expected["windows"]:
                     got = {ident.key(): {"bytes": str(b), "packets": str(p)}
-                           for ident, (b, p) in totals(records, w["from"], w["to"]).items()}
+                           for ident, (b, p) in window.totals(root, w["from"], w["to"]).items()}
                     self.assertEqual(got, w["totals"], f"window {w['from']}..{w['to']}")
 
 

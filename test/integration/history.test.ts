@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The page on weeks of history as a real store holds it after collect and rotate: hourly months
-// and finished detail days gzip-compressed (`.cta.gz`), today's detail file plain. An
+// The page on weeks of history as a real store holds it after collect and rotate (format
+// version 2): closed periods' files gzip-compressed (`.cta.gz`), the current ones plain. An
 // unprivileged Cockpit reads them through cockpit.file, the browser decompresses them, and
 // every row must equal the engine's totals computed here in node from the same files with
 // node's own gunzip. A damaged compressed file must be an error that names it, with no totals.
@@ -14,9 +14,11 @@ import type { Browser, FrameLocator, Page } from "playwright-core";
 import { ErrorLog, launchBrowser, newContext, openByUrl, screenshot } from "../harness/browser.ts";
 import { startCockpit, type RunningCockpit } from "../harness/cockpit.ts";
 import { storeEntries } from "../engine/helpers.ts";
-import { parseTimeframe } from "../../src/engine/timeframe.ts";
+import { clampToNow, parseTimeframe } from "../../src/engine/timeframe.ts";
+import { calendarEdges } from "../../src/engine/series.ts";
 import { planRead } from "../../src/engine/read-plan.ts";
-import { readStoreTexts } from "../../src/engine/store-reader.ts";
+import { StoreReader, type StoreText } from "../../src/engine/store-reader.ts";
+import { readInStages } from "../../src/engine/staged-read.ts";
 import { displayName } from "../../src/engine/identity.ts";
 
 jest.setTimeout(180_000);
@@ -35,6 +37,8 @@ function stamp(t: Date): string {
 }
 
 // From 40 days ago (hourly, compressed) through today (detail: closed days compressed, today plain).
+// make-history and the host's listing both use this machine's zone
+const HOST_ZONE = process.env.TZ || "UTC";
 const TIMEFRAME = `${stamp(new Date(Date.now() - 40 * 86400_000))} - ${stamp(new Date())}`;
 
 beforeAll(async () => {
@@ -56,7 +60,7 @@ afterAll(async () => {
 });
 
 function listing(root: string): { name: string; size: number }[] {
-    return ["detail", "hourly", "daily"].flatMap(tier => {
+    return ["detail", "hourly", "daily", "monthly", "whole"].flatMap(tier => {
         try {
             return readdirSync(join(root, tier)).map(name => ({ name: `${tier}/${name}`, size: readFileSync(join(root, tier, name)).length }));
         } catch {
@@ -65,14 +69,39 @@ function listing(root: string): { name: string; size: number }[] {
     });
 }
 
-/** The engine's totals per display name, read in node from the same files. */
-function expectedTotals(root: string, zone: string): { names: Map<string, bigint>; plan: string[] } {
+/**
+ * The engine's totals per display name, read in node from the same files, stage by stage as the
+ * page reads them (the host is this machine: its zone names the store's periods).
+ */
+async function expectedTotals(root: string, zone: string): Promise<{ names: Map<string, bigint>; plan: string[] }> {
     const parsed = parseTimeframe({ start: TIMEFRAME.split(" - ")[0], end: TIMEFRAME.split(" - ")[1] }, { now: Math.floor(Date.now() / 1000), zone });
     if (!parsed.ok)
         throw new Error(parsed.error);
-    const plan = planRead(listing(root), parsed.timeframe, zone).files.map(f => f.name);
-    const texts = storeEntries(root).filter(f => plan.includes(f.name));
-    const result = readStoreTexts(texts, { windows: [{ from: parsed.timeframe.from, to: parsed.timeframe.to }] });
+    const files = listing(root);
+    const texts = new Map<string, StoreText>(storeEntries(root).map(f => [f.name, f]));
+    // the page's graph of 40 days has hourly buckets (traffic-data.ts, graphInterval): it reads
+    // the hourly tier across the range, the totals only the edges' finer files
+    const range = clampToNow(parsed.timeframe, Math.floor(Date.now() / 1000));
+    const reader = new StoreReader({
+        windows: [{ from: parsed.timeframe.from, to: parsed.timeframe.to }], zone: HOST_ZONE, listing: files.map(f => f.name),
+        seriesEdges: calendarEdges(range.from, range.to, "hour", zone),
+    });
+    const read = await readInStages(reader, planRead(files, parsed.timeframe, zone), {
+        read: async planned => {
+            for (const f of planned) {
+                const t = texts.get(f.name) as StoreText;
+                if ("damaged" in t) {
+                    reader.damagedFile(f.name, t.damaged);
+                    continue;
+                }
+                const p = reader.openFile(f.name);
+                p.feed(t.text);
+                p.end();
+            }
+        },
+    });
+    const plan = read.map(f => f.name);
+    const result = reader.finish();
     if (result.error)
         throw new Error(result.error);
     const names = new Map<string, bigint>();
@@ -86,6 +115,8 @@ function expectedTotals(root: string, zone: string): { names: Map<string, bigint
 async function rows(frame: FrameLocator): Promise<Map<string, bigint>> {
     const out = new Map<string, bigint>();
     const all = frame.locator(".cta-totals tr[data-counter]");
+    // the coarse totals come first (version 2); the rows are final once the edges are read
+    await frame.locator(".cta-totals-card:not([data-partial])").waitFor();
     await all.first().waitFor();
     for (let i = 0; i < await all.count(); i++) {
         const row = all.nth(i);
@@ -111,25 +142,28 @@ async function withPage(root: string, body: (page: Page, frame: FrameLocator) =>
     }
 }
 
-test("the generated store has compressed and plain files, and the timeframe needs both", () => {
+test("the generated store has compressed and plain files, and the timeframe needs both", async () => {
     const names = listing(store).map(f => f.name);
     expect(names.some(n => /^hourly\/.*\.cta\.gz$/.test(n))).toBe(true);
     expect(names.some(n => /^detail\/.*\.cta\.gz$/.test(n))).toBe(true);
     expect(names.some(n => /^detail\/.*\.cta$/.test(n))).toBe(true);
-    const { plan } = expectedTotals(store, Intl.DateTimeFormat().resolvedOptions().timeZone);
-    expect(plan.filter(n => n.endsWith(".cta.gz")).length).toBeGreaterThan(3);
-    expect(plan.filter(n => n.endsWith(".cta")).length).toBe(1);
+    const { plan } = await expectedTotals(store, Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(plan.filter(n => n.endsWith(".cta.gz")).length).toBeGreaterThan(0);
+    expect(plan.filter(n => n.endsWith(".cta")).length).toBeGreaterThan(0);
+    // version 2: no detail file but the edges' (the graph reads the hourly files)
+    expect(plan.filter(n => n.startsWith("detail/")).length).toBeLessThan(3);
 });
 
 test("every row equals the engine's total from node's own decompression, to the byte", async () => {
     await withPage(store, async (_page, frame) => {
         const zone = await frame.locator("html").evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-        const expected = expectedTotals(store, zone).names;
+        const expected = (await expectedTotals(store, zone)).names;
         const shown = await rows(frame);
         expect(shown.size).toBe(COUNTERS);
         expect(shown).toEqual(expected);
         const read = Number(await frame.locator(".cta-totals-card").getAttribute("data-bytes-read"));
-        const planned = listing(store).filter(f => expectedTotals(store, zone).plan.includes(f.name)).reduce((s, f) => s + f.size, 0);
+        const plan = (await expectedTotals(store, zone)).plan;
+        const planned = listing(store).filter(f => plan.includes(f.name)).reduce((s, f) => s + f.size, 0);
         expect(read).toBe(planned);
     });
 });
@@ -155,21 +189,22 @@ test("ticking rows draws them and puts them in the URL", async () => {
     });
 });
 
-/** A copy of the store with one compressed detail file changed by `damage`. */
-function damagedCopy(name: string, damage: (bytes: Buffer) => Buffer): { root: string; victim: string } {
+/** A copy of the store with one compressed file that the view reads changed by `damage`. */
+async function damagedCopy(name: string, damage: (bytes: Buffer) => Buffer): Promise<{ root: string; victim: string }> {
     const root = join(dir, name);
     spawnSync("cp", ["-a", store, root]);
     chmodSync(root, 0o755);
-    const victim = listing(root).find(f => f.name.startsWith("detail/") && f.name.endsWith(".cta.gz"));
+    const { plan } = await expectedTotals(store, HOST_ZONE);
+    const victim = listing(root).find(f => plan.includes(f.name) && f.name.endsWith(".cta.gz"));
     if (!victim)
-        throw new Error("no compressed detail file to damage");
+        throw new Error("no compressed file read by the view to damage");
     const path = join(root, victim.name);
     writeFileSync(path, damage(readFileSync(path)));
     return { root, victim: victim.name };
 }
 
 test("a damaged compressed file is an error that names it, and no totals are shown", async () => {
-    const { root, victim } = damagedCopy("truncated", bytes => bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const { root, victim } = await damagedCopy("truncated", bytes => bytes.subarray(0, Math.floor(bytes.length / 2)));
     await withPage(root, async (page, frame) => {
         // the page's own read says so, and so may the helper's status, as soon as it answers
         const alert = frame.getByText(/damaged compressed file/).first();
@@ -184,7 +219,7 @@ test("a second gzip member after the first is damage for the page as for the hel
     // zcat would print both members; the format allows exactly one, and the browser's
     // DecompressionStream and the helper both refuse what follows it.
     const extra = "detail 0 300\n";
-    const { root, victim } = damagedCopy("two-members", bytes => Buffer.concat([bytes, gzipSync(extra)]));
+    const { root, victim } = await damagedCopy("two-members", bytes => Buffer.concat([bytes, gzipSync(extra)]));
     const status = spawnSync("/usr/bin/python3", ["helper/cta-helper", "status", "--json", "--store", root, "--config", join(dir, "none.json")],
                              { encoding: "utf8" });
     const errors = (JSON.parse(status.stdout) as { errors: string[] }).errors;
