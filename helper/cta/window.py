@@ -161,7 +161,10 @@ def read_window(root: str, frm: int, to: int, listing: list[storefs.StoreFile] |
         w.torn = 0
         w.files_read.clear()
     # version 2: compacted ranges first, then the period tiers and the detail records
-    for f in (f for f in v2 if f.tier == "whole"):
+    # one entry per year: files() reads a year's plain and compressed file together, so a year
+    # listed twice (a closing killed before it removed the plain file) must be read once
+    whole_years = {f.plain().rel: f.plain() for f in v2 if f.tier == "whole"}
+    for f in whole_years.values():
         for pf in r.files(f):
             for blk in pf.blocks:
                 r.whole.append((blk.start, blk.end))

@@ -250,15 +250,9 @@ def version_mismatch() -> V2Fixture:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(HERE, "..", "fixtures", "stores"))
-    ap.add_argument("--with-version-mismatch", action="store_true")
     args = ap.parse_args()
-    for fx in (overlap(), empty_periods(), grammar(), mixed()):
+    for fx in (overlap(), empty_periods(), grammar(), mixed(), version_mismatch()):
         fx.write(args.out)
-    # version_mismatch() joins them once the helper's reader refuses such a file too (the page's
-    # reader does: test/engine/store-v2.test.ts); until then the two readers would disagree
-    if "--with-version-mismatch" in sys.argv[1:]:
-        version_mismatch().write(args.out)
-
 
 if __name__ == "__main__":
     main()
