@@ -198,13 +198,19 @@ def content(f: StoreFile, raw: bytes) -> bytes:
     return gunzip(raw, f.rel) if f.compressed else raw
 
 
-def read_file(root: str, f: StoreFile) -> ParsedFile:
-    with open(os.path.join(root, f.tier, f.name), "rb") as fh:
-        pf = parse(content(f, fh.read()), f.rel)
+def parse_file(f: StoreFile, raw: bytes) -> ParsedFile:
+    """A store file's raw bytes (compressed or not) parsed; raises StoreError as parse() does,
+    and for a header whose version is not the one the file's name has."""
+    pf = parse(content(f, raw), f.rel)
     if pf.file_id is not None and pf.version != f.version:
         # version 1's and version 2's names never collide: the name says which header is right
         raise StoreError(f"{f.rel}: a version-{pf.version} header in a version-{f.version} file name")
     return pf
+
+
+def read_file(root: str, f: StoreFile) -> ParsedFile:
+    with open(os.path.join(root, f.tier, f.name), "rb") as fh:
+        return parse_file(f, fh.read())
 
 
 def read_store(root: str, files: list[StoreFile] | None = None) -> StoreView:

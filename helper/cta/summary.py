@@ -29,7 +29,7 @@ if TYPE_CHECKING:                       # annotations only: typing is slow to im
     from typing import Any, Iterable
 
 from . import storefs
-from .store import ParsedFile, StoreError, parse
+from .store import ParsedFile, StoreError
 
 SUMMARY = "summary.json"
 VERSION = 1
@@ -89,7 +89,7 @@ def check(root: str, f: storefs.StoreFile) -> dict[str, Any] | None:
         return None
     key = stat_key(st)
     try:
-        return entry_of(parse(storefs.content(f, data), f.rel), key)
+        return entry_of(storefs.parse_file(f, data), key)
     except StoreError as e:
         return {"key": key, "tier": f.tier, "file_id": None, "supersedes": [], "oldest": None,
                 "newest": None, "torn": False, "corrupt_count": 0, "corrupt": [], "error": str(e)}
