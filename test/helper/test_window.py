@@ -119,15 +119,20 @@ class RollUps(Base):
         self.assertEqual(len(blocks(self.root, "daily")), 100)
         self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (12, 2)})
 
-    def test_time_a_clock_step_left_free_is_rolled_up_once_it_is_filled(self) -> None:
-        """A step forward leaves its skipped time free (clock.py): records may still end there,
-        so the periods it overlaps are held back, never rolled up incomplete."""
+    def stepped_three_days_ahead(self) -> tuple[Writer, int]:
+        """One collection, then the clock jumps three days ahead and another one runs there."""
         w = Writer(self.root)
         w.collect(T0, T0 + 300, [(WEB, 5, 1)])
         w.st.busy = [[0, T0 + 300]]
-        jump = T0 + 3 * 86400 + 600                      # the clock jumped three days ahead
+        jump = T0 + 3 * 86400 + 600
         w.st.busy.append([jump, jump + 300])
         w.collect(jump, jump + 300, [(WEB, 7, 1)])
+        return w, jump
+
+    def test_time_a_clock_step_left_free_is_rolled_up_once_it_is_filled(self) -> None:
+        """A step forward leaves its skipped time free (clock.py): records may still end there,
+        so the periods it overlaps are held back, never rolled up incomplete."""
+        w, jump = self.stepped_three_days_ahead()
         self.assertEqual(blocks(self.root, "daily"), [])
         self.assertTrue(w.st.unrolled["hourly"])
         self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (12, 2)})
@@ -147,12 +152,7 @@ class RollUps(Base):
         self.assertEqual(window.read_window(self.root, 0, 10 ** 12).totals, {WEB: (13, 3), MAIL: (11, 1)})
 
     def test_a_gap_two_days_old_no_longer_holds_its_periods_back(self) -> None:
-        w = Writer(self.root)
-        w.collect(T0, T0 + 300, [(WEB, 5, 1)])
-        w.st.busy = [[0, T0 + 300]]
-        jump = T0 + 3 * 86400 + 600                      # the clock jumped three days ahead
-        w.st.busy.append([jump, jump + 300])
-        w.collect(jump, jump + 300, [(WEB, 7, 1)])
+        w, jump = self.stepped_three_days_ahead()
         self.assertTrue(w.st.unrolled["hourly"])
         later = jump + 2 * 86400 + 3600                  # two days on, the gap is given up
         w.st.busy[-1][1] = later - 300
