@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Local periods of version 2's tiers (docs/store-format-v2.md): hours, days, months, in the
+// Local periods of version 2's tiers (docs/store-format.md, "Roll-ups, tiers and retention"): hours, days, months, in the
 // zone of the host that wrote the store. A period is [start, end) in Unix seconds; a record (or
 // a finer period block) [s, e) belongs to the period that contains e - 1. A day is 23 or 25 hours
 // long across a daylight-saving change, and a repeated hour is two hourly periods that share one

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The order a view reads the store in (docs/store-format-v2.md, "Reading a window"): version
+// The order a view reads the store in (docs/store-format.md, "Reading a window"): version
 // 2's compacted ranges, then the coarse files of the window (a year's monthly file), then, round
 // by round, the finer files that the blocks found so far leave open (the days at the edges of
 // a month, the hours of the edge days), and last the detail files of the edges and any version-1

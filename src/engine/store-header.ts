@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The first line of a store file, `#cta <version> <tier> <file-id>` (docs/store-format.md,
-// "Files"; version 2 in docs/store-format-v2.md), and the counter fields of a `c` line: pure
+// "Lines"), and the counter fields of a `c` line: pure
 // functions that say what is wrong in words, for the grammar (store-lines.ts) to report.
 
 import { CounterIdentity, unescapeField } from "./identity.ts";

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The line grammar of a store file (docs/store-format.md, "Lines" and "Reading rules"; version 2
-// in docs/store-format-v2.md), read incrementally from text chunks of any size: the header,
-// counter definitions, interval (`i`) and period (`p`) blocks and their data lines, `x` lines,
-// comments, what is corrupt and what is torn. It knows nothing of windows or graphs: each
+// The line grammar of a store file (docs/store-format.md, "Lines" and "Reading rules"), read
+// incrementally from text chunks of any size: the header, counter definitions, interval (`i`)
+// and period (`p`) blocks and their data lines, `x` lines, comments, what is corrupt and what is
+// torn. It knows nothing of windows or graphs: each
 // complete, valid block goes to a BlockSink, in one reused buffer.
 // The helper's reader (helper/cta/store.py) follows the same grammar; the shared fixtures and
 // test/engine/differential.test.ts keep the two the same.

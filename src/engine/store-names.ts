@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Store file names (docs/store-format.md "Files", docs/store-format-v2.md "Decisions for the
-// build"): which tier and format version a name stands for, and the local period it names.
+// Store file names (docs/store-format.md, "Directory" and
+// "Version 1"): which tier and format version a name stands for, and the local period it names.
 // Version 1's names and version 2's never collide, so the name tells the version a file must
 // have: the grammar checks the header against it.
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Streaming reader of the store (docs/store-format.md, version 1; docs/store-format-v2.md). It
+// Streaming reader of the store (docs/store-format.md, versions 2 and 1). It
 // aggregates while it parses: no object per record, only per-counter exact sums for each wanted
 // window and per-counter typed-array buckets for a series, so that a year of 200 counters fits
 // in a browser tab.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Which tier counts which part of a window in a version-2 store (docs/store-format-v2.md,
+// Which tier counts which part of a window in a version-2 store (docs/store-format.md,
 // "Reading a window"), the same way the helper's window reader does (helper/cta/window.py):
 // the window is cut into the host's local periods, coarsest first. A month, day or hour that lies
 // whole inside the window and has a period block takes that block; the rest is cut into the

@@ -6,7 +6,7 @@ Each store is made from "truth": the collection records of every hour, as a coll
 have written them. The period blocks are sums of the truth (as a roll-up writes them), and
 only some of the truth is kept as detail (the rest is past its retention). The expected totals
 of a window are the truth summed over the interval that the design's rules count for it
-(docs/store-format-v2.md, "Reading a window"): the window itself where finer tiers hold its
+(docs/store-format.md, "Reading a window"): the window itself where finer tiers hold its
 edges, widened to the period that straddles an edge where they do not. They are computed here
 from the truth, never by reading the files back. All times and file names are in UTC.
 
