@@ -2,8 +2,8 @@
 // The line grammar of a store file (docs/store-format.md, "Lines" and "Reading rules"), read
 // incrementally from text chunks of any size: the header, counter definitions, interval (`i`)
 // and period (`p`) blocks and their data lines, `x` lines, comments, what is corrupt and what is
-// torn. It knows nothing of windows or graphs: each
-// complete, valid block goes to a BlockSink, in one reused buffer.
+// torn. It knows nothing of windows or graphs: each complete, valid block goes to a BlockSink,
+// in one reused buffer.
 // The helper's reader (helper/cta/store.py) follows the same grammar; the shared fixtures and
 // test/engine/differential.test.ts keep the two the same.
 
