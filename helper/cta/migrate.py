@@ -117,8 +117,12 @@ def migrate(root: str, st: statemod.State) -> list[str]:
     txn.deletes.extend(f.rel for f, _ in parsed if f.rel not in written)
     txn.commit()
     summary.after_rewrite(root, "migrate")          # status then reads no file it knows
-    if st.last_end is not None:
+    # the markers say what was rolled up above (every period with e <= bound), also without a
+    # state yet (a version-1 store copied to a new host): else collect would take every period
+    # before its first run as rolled up, and the upgraded records' days and months would get no
+    # blocks of their own
+    if bound > 0:
         for tier in periods.PERIOD_TIERS:
-            st.rolled[tier] = periods.period_of(tier, st.last_end)[0]
+            st.rolled[tier] = periods.period_of(tier, bound)[0]
         statemod.save(root, st)
     return sorted(written)

@@ -79,6 +79,24 @@ class Migration(unittest.TestCase):
         self.assertEqual((rep["unchecked"], rep["format_versions"]), ([], [2]))
         self.assertGreaterEqual(rep["tiers"]["monthly"]["files"], 1)
 
+    def test_without_a_state_the_upgraded_days_still_get_their_blocks(self) -> None:
+        """A version-1 store without state.json (copied to a new host): the markers follow what
+        the upgrade rolled up, so the first collections roll up the rest, none is skipped."""
+        last = max(b.end for pf in storefs.read_store(self.store).files for b in pf.blocks)
+        st = statemod.State()
+        migrate.migrate(self.store, st)
+        for tier in periods.PERIOD_TIERS:
+            self.assertEqual(st.rolled[tier], periods.period_of(tier, last)[0])
+        self.assertEqual(statemod.load(self.store).rolled, st.rolled)
+        run_helper("collect", "--store", self.store, "--config", self.config)
+        days = {(b.start, b.end) for pf in storefs.read_store(self.store).files if pf.tier == "daily"
+                for b in pf.blocks}
+        # every day of the detail records has its daily block (the last one too, now closed)
+        detail_days = {periods.period_of_end("daily", b.end) for pf in storefs.read_store(self.store).files
+                       if pf.tier == "detail" for b in pf.blocks if b.end <= periods.day_of(self.now)[0]}
+        self.assertTrue(detail_days)
+        self.assertLessEqual(detail_days, days)
+
     def test_a_compacted_whole_record_goes_to_whole(self) -> None:
         ident = Identity("nft-counter", "inet", "acct", "", 1, "old")
         w = FileWriter("daily", "%016x" % 77)

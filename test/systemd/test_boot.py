@@ -133,45 +133,46 @@ def send(port: int, count: int, size: int) -> None:
 # Runs inside the container: every store file of every tier, plain or gzip, as JSON lines of
 # [file, identity, bytes, packets] summed per file, read as docs/store-format.md says.
 READ_STORE = """
-import gzip, json, os, sys
+import json, sys
+sys.path.insert(0, "/usr/libexec/cockpit-traffic-accounting")
+from cta import storefs, window
 root = sys.argv[1]
-for tier in ("detail", "hourly", "daily"):
-    d = os.path.join(root, tier)
-    for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-        if not (name.endswith(".cta") or name.endswith(".cta.gz")):
-            continue
-        raw = open(os.path.join(d, name), "rb").read()
-        text = (gzip.decompress(raw) if name.endswith(".gz") else raw).decode()
-        ids, sums = {}, {}
-        for line in text.splitlines():
-            f = line.split(" ")
-            if f[0] == "c":
-                ids[f[1]] = " ".join(f[2:])
-            elif f[0].isdigit() and len(f) == 3:
-                b, p = sums.get(ids[f[0]], (0, 0))
-                sums[ids[f[0]]] = (b + int(f[1]), p + int(f[2]))
-        for identity, (b, p) in sums.items():
-            print(json.dumps([tier + "/" + name, identity, b, p]))
+# per file, what its blocks hold (a file's own sums: the tiers overlap)
+for f in storefs.list_files(root):
+    pf = storefs.read_file(root, f)
+    sums = {}
+    for r in pf.records():
+        b, p = sums.get(r.ident.key(), (0, 0))
+        sums[r.ident.key()] = (b + r.bytes, p + r.packets)
+    for identity, (b, p) in sums.items():
+        print(json.dumps(["file", f.rel, identity, b, p]))
+# and the totals as the readers count them (each period once)
+for ident, (b, p) in window.read_window(root, 0, 2 ** 40).totals.items():
+    print(json.dumps(["total", "", ident.key(), b, p]))
 """
+
+
+def _read_store() -> tuple[dict[str, dict[tuple[str, ...], tuple[int, int]]], dict[tuple[str, ...], tuple[int, int]]]:
+    files: dict[str, dict[tuple[str, ...], tuple[int, int]]] = {}
+    totals: dict[tuple[str, ...], tuple[int, int]] = {}
+    for line in inside("python3", "-c", READ_STORE, STORE).splitlines():
+        kind, name, identity, b, p = json.loads(line)
+        if kind == "file":
+            files.setdefault(name, {})[tuple(identity.split(" "))] = (b, p)
+        else:
+            totals[tuple(identity.split(" "))] = (b, p)
+    return files, totals
 
 
 def store_files() -> dict[str, dict[tuple[str, ...], tuple[int, int]]]:
     """Per store file, bytes and packets per counter identity."""
-    files: dict[str, dict[tuple[str, ...], tuple[int, int]]] = {}
-    for line in inside("python3", "-c", READ_STORE, STORE).splitlines():
-        name, identity, b, p = json.loads(line)
-        files.setdefault(name, {})[tuple(identity.split(" "))] = (b, p)
-    return files
+    return _read_store()[0]
 
 
 def store_totals() -> dict[tuple[str, ...], tuple[int, int]]:
-    """Bytes and packets per counter identity over the whole store."""
-    totals: dict[tuple[str, ...], tuple[int, int]] = {}
-    for sums in store_files().values():
-        for identity, (b, p) in sums.items():
-            ob, op = totals.get(identity, (0, 0))
-            totals[identity] = (ob + b, op + p)
-    return totals
+    """Bytes and packets per counter identity over the whole store, each period once (the
+    helper's window reader, as installed)."""
+    return _read_store()[1]
 
 
 # A detail file ten days old, past the default seven days of detail: rotate moves it to hourly.
@@ -257,12 +258,13 @@ class UnderSystemd(unittest.TestCase):
 
         rotated = wait_for_run(f"{ROTATE}.service", sent)
         self.assertEqual((rotated["Result"], rotated["ExecMainStatus"]), ("success", "0"), rotated)
-        # the old day left the detail tier for an hourly file of its month, with the same sums
+        # the old day (format 1, upgraded by the first collect) left the detail tier, past its
+        # seven days, once rolled up: its hour's, day's and month's blocks hold the same sums
         files = store_files()
-        self.assertEqual([f for f in files if f.startswith(f"detail/{old_day}")], [], files)
-        month = f"hourly/{old_day[:7]}.cta"
-        self.assertEqual([files[f].get(OLD) for f in files if f in (month, month + ".gz")],
-                         [(OLD_BYTES, OLD_PACKETS)], files)
+        self.assertEqual([f for f in files if f.startswith(f"detail/{old_day[:-4]}")], [], files)
+        for rel in (f"hourly/{old_day[:-4]}", f"daily/{old_day[:7]}"):
+            self.assertEqual([files[f].get(OLD) for f in files if f in (rel + ".cta", rel + ".cta.gz")],
+                             [(OLD_BYTES, OLD_PACKETS)], (rel, files))
         self.assertEqual(store_totals(), expected)
 
         # The interval saved on the page is the one that runs: `cta-helper schedule apply` (what
